@@ -1,0 +1,74 @@
+package dev.treeprof.impl;
+
+import dev.treeprof.Profiler;
+import dev.treeprof.Scope;
+import dev.treeprof.ScopeName;
+import dev.treeprof.Stats;
+import dev.treeprof.impl.format.Dumps;
+import dev.treeprof.impl.record.NameTable;
+import dev.treeprof.impl.record.Recorder;
+import dev.treeprof.impl.record.TreeProfiler;
+import dev.treeprof.impl.stats.StatsTable;
+import dev.treeprof.spi.ProfilerLookup;
+import dev.treeprof.spi.ProfilerProvider;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The provider the API finds through {@link java.util.ServiceLoader}.
+ *
+ * <p>System properties: {@code treeprof.maxNodesPerTree} (default 100000) caps each thread's
+ * tree; {@code treeprof.nameTableSize} (default 10000) bounds the tables of string and call-site
+ * names.
+ */
+public final class TreeprofProvider implements ProfilerProvider {
+
+    private final TreeProfiler global = new TreeProfiler();
+    private final NameTable names = new NameTable(Integer.getInteger("treeprof.nameTableSize", NameTable.DEFAULT_SIZE));
+
+    @Override
+    public Scope enter(ScopeName name) {
+        return Recorder.enter(global, name);
+    }
+
+    @Override
+    public ScopeName intern(String name) {
+        return names.intern(name);
+    }
+
+    @Override
+    public ScopeName callSite() {
+        return names.callSite();
+    }
+
+    @Override
+    public Profiler newProfiler() {
+        return new TreeProfiler(dev.treeprof.impl.record.Clock.SYSTEM,
+                Integer.getInteger("treeprof.maxNodesPerTree", TreeProfiler.DEFAULT_MAX_NODES));
+    }
+
+    @Override
+    public Profiler defaultProfiler() {
+        return global;
+    }
+
+    @Override
+    public void addLookup(ProfilerLookup lookup) {
+        Recorder.addLookup(lookup);
+    }
+
+    @Override
+    public void removeLookup(ProfilerLookup lookup) {
+        Recorder.removeLookup(lookup);
+    }
+
+    @Override
+    public Stats load(Path... files) throws IOException {
+        return Dumps.load(files);
+    }
+
+    @Override
+    public Stats emptyStats() {
+        return StatsTable.empty();
+    }
+}

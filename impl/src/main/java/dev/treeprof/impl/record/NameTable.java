@@ -1,0 +1,60 @@
+package dev.treeprof.impl.record;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.treeprof.ScopeName;
+import java.util.Optional;
+
+/**
+ * Bounded tables behind {@code Profile.scope(String)} and {@code Profile.scope()}: strings and call
+ * sites map to shared {@link ScopeName}s so the tree compares names by identity. Bounded, so
+ * unbounded dynamic names cost cache misses (a fresh, equal name) rather than heap.
+ */
+public final class NameTable {
+
+    /** Default number of names each table keeps. */
+    public static final int DEFAULT_SIZE = 10_000;
+
+    private static final StackWalker WALKER = StackWalker.getInstance();
+
+    private final Cache<String, ScopeName> names;
+    private final Cache<String, ScopeName> callSites;
+
+    public NameTable(int maximumSize) {
+        this.names = Caffeine.newBuilder().maximumSize(maximumSize).build();
+        this.callSites = Caffeine.newBuilder().maximumSize(maximumSize).build();
+    }
+
+    public ScopeName intern(String name) {
+        if (name == null) {
+            throw new NullPointerException("scope name");
+        }
+        return names.get(name, ScopeName::of);
+    }
+
+    /** The name of the first frame outside treeprof's own classes: {@code com/example/App.java:42(getHello)}. */
+    public ScopeName callSite() {
+        Optional<StackWalker.StackFrame> frame = WALKER.walk(s -> s
+                .filter(f -> !f.getClassName().startsWith("dev.treeprof.")
+                        || f.getClassName().startsWith("dev.treeprof.examples."))
+                .findFirst());
+        if (frame.isEmpty()) {
+            return intern("<unknown call site>");
+        }
+        StackWalker.StackFrame f = frame.get();
+        String key = f.getClassName() + '#' + f.getMethodName() + '#' + f.getLineNumber();
+        return callSites.get(key, k -> ScopeName.of(sourcePath(f), Math.max(0, f.getLineNumber()), f.getMethodName()));
+    }
+
+    private static String sourcePath(StackWalker.StackFrame f) {
+        String cls = f.getClassName();
+        int dot = cls.lastIndexOf('.');
+        String pkg = dot < 0 ? "" : cls.substring(0, dot + 1).replace('.', '/');
+        String file = f.getFileName();
+        if (file == null) {
+            int dollar = cls.indexOf('$', dot + 1);
+            file = (dollar < 0 ? cls.substring(dot + 1) : cls.substring(dot + 1, dollar)) + ".java";
+        }
+        return pkg + file;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.treeprof.impl.record;
+
+import dev.treeprof.Profiler;
+import dev.treeprof.spi.ProfilerLookup;
+
+/**
+ * The recorder's per-thread state: the profiler bound to this thread and the segment last used,
+ * so a scope entry costs one thread-local read and a few field compares.
+ */
+final class ThreadState {
+
+    final Thread thread = Thread.currentThread();
+    /** The profiler bound by the innermost attach()/enable() on this thread, or null. */
+    TreeProfiler bound;
+
+    private TreeProfiler cachedProfiler;
+    private int cachedEpoch;
+    private Segment cachedSegment;
+
+    /** The segment this thread records into now, or null when nothing records here. */
+    Segment segment(ProfilerLookup[] lookups, TreeProfiler global) {
+        TreeProfiler p = null;
+        for (ProfilerLookup lookup : lookups) {
+            Profiler q = lookup.current();
+            if (q instanceof TreeProfiler && ((TreeProfiler) q).enabled) {
+                p = (TreeProfiler) q;
+                break;
+            }
+        }
+        if (p == null) {
+            p = bound;
+            if (p == null || !p.enabled) {
+                if (!global.enabled) {
+                    return null;
+                }
+                p = global;
+            }
+        }
+        if (p == cachedProfiler && cachedEpoch == p.epoch) {
+            return cachedSegment;
+        }
+        Segment s = p.segmentFor(this);
+        cachedProfiler = p;
+        cachedEpoch = s.epoch;
+        cachedSegment = s;
+        return s;
+    }
+
+    /** The segment this thread already has in the profiler, without making one. */
+    Segment existingSegment(TreeProfiler p) {
+        return p.existingSegment(this);
+    }
+}

@@ -1,0 +1,286 @@
+package dev.treeprof.impl.record;
+
+import dev.treeprof.Binding;
+import dev.treeprof.Profiler;
+import dev.treeprof.Stats;
+import dev.treeprof.impl.stats.StatsTable;
+import dev.treeprof.impl.stats.ThreadProfile;
+import dev.treeprof.impl.stats.TreeNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@link Profiler} implementation: a registry of segments, one per thread that recorded.
+ *
+ * <p>Segments of threads that have ended are folded into per-name trees of ended threads (at most
+ * {@value #MAX_ENDED_NAMES} names, then one shared tree), so memory stays bounded by the number of
+ * distinct call paths however many short-lived or virtual threads come and go.
+ */
+public final class TreeProfiler implements Profiler {
+
+    /** Default cap on nodes per thread tree. */
+    public static final int DEFAULT_MAX_NODES = 100_000;
+    static final int MAX_ENDED_NAMES = 100;
+    static final String OTHER_ENDED = "(other ended threads)";
+    private static final int MIN_PRUNE_THRESHOLD = 64;
+
+    final Anomalies anomalies = new Anomalies();
+    private final Clock clock;
+    private final int maxNodes;
+
+    volatile boolean enabled;
+    volatile int epoch;
+    private volatile ConcurrentHashMap<ThreadState, Segment> segments = new ConcurrentHashMap<>();
+    private final Object lock = new Object();
+    /** Trees of ended threads, by thread name; guarded by lock. */
+    private Map<String, CallTree> ended = new LinkedHashMap<>();
+    private int pruneThreshold = MIN_PRUNE_THRESHOLD;
+    private volatile long startedMillis;
+    private volatile long startedNanos;
+    private volatile long stoppedNanos;
+
+    private ThreadState enabledOn;
+    private Binding enableBinding;
+
+    public TreeProfiler() {
+        this(Clock.SYSTEM, DEFAULT_MAX_NODES);
+    }
+
+    public TreeProfiler(Clock clock, int maxNodesPerTree) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (maxNodesPerTree < 1) {
+            throw new IllegalArgumentException("maxNodesPerTree must be positive: " + maxNodesPerTree);
+        }
+        this.maxNodes = maxNodesPerTree;
+    }
+
+    @Override
+    public void enable() {
+        ThreadState ts = Recorder.state();
+        synchronized (lock) {
+            start();
+            if (enableBinding != null && enabledOn == ts) {
+                return;
+            }
+            enabledOn = ts;
+            enableBinding = attach();
+        }
+    }
+
+    @Override
+    public void start() {
+        synchronized (lock) {
+            if (enabled) {
+                return;
+            }
+            startedMillis = System.currentTimeMillis();
+            startedNanos = clock.nanoTime();
+            stoppedNanos = 0;
+            enabled = true;
+            Recorder.profilerEnabled(true);
+        }
+    }
+
+    @Override
+    public void disable() {
+        ThreadState ts = Recorder.state();
+        synchronized (lock) {
+            if (enabled) {
+                enabled = false;
+                stoppedNanos = clock.nanoTime();
+                Recorder.profilerEnabled(false);
+            }
+            if (enableBinding != null && enabledOn == ts) {
+                enableBinding.close();
+                enableBinding = null;
+                enabledOn = null;
+            }
+        }
+        Segment mine = segments.get(ts);
+        if (mine != null) {
+            mine.flush();
+        }
+    }
+
+    @Override
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    @Override
+    public Binding attach() {
+        ThreadState ts = Recorder.state();
+        TreeProfiler previous = ts.bound;
+        ts.bound = this;
+        return new ThreadBinding(ts, previous);
+    }
+
+    @Override
+    public Runnable wrap(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        return () -> {
+            try (Binding b = attach()) {
+                task.run();
+            }
+        };
+    }
+
+    @Override
+    public <V> Callable<V> wrap(Callable<V> task) {
+        Objects.requireNonNull(task, "task");
+        return () -> {
+            try (Binding b = attach()) {
+                return task.call();
+            }
+        };
+    }
+
+    @Override
+    public void clear() {
+        synchronized (lock) {
+            segments = new ConcurrentHashMap<>();
+            ended = new LinkedHashMap<>();
+            epoch++;
+            pruneThreshold = MIN_PRUNE_THRESHOLD;
+        }
+    }
+
+    /** What went wrong and was repaired while recording. */
+    public Anomalies anomalies() {
+        return anomalies;
+    }
+
+    Segment segmentFor(ThreadState ts) {
+        ConcurrentHashMap<ThreadState, Segment> map = segments;
+        Segment s = map.get(ts);
+        if (s != null) {
+            return s;
+        }
+        s = new Segment(this, epoch, ts.thread, maxNodes, clock);
+        Segment raced = map.putIfAbsent(ts, s);
+        if (raced != null) {
+            return raced;
+        }
+        if (map.size() > pruneThreshold) {
+            pruneEndedThreads();
+        }
+        return s;
+    }
+
+    Segment existingSegment(ThreadState ts) {
+        return segments.get(ts);
+    }
+
+    /** Folds the segments of threads that have ended into the ended-thread trees. */
+    void pruneEndedThreads() {
+        synchronized (lock) {
+            ConcurrentHashMap<ThreadState, Segment> map = segments;
+            for (Iterator<Map.Entry<ThreadState, Segment>> it = map.entrySet().iterator(); it.hasNext(); ) {
+                Segment s = it.next().getValue();
+                if (!s.ownerAlive()) {
+                    int open = s.closeAbandoned();
+                    if (open > 0) {
+                        anomalies.report(Anomalies.Kind.UNCLOSED, open + " scope(s) on ended thread " + s.threadName());
+                    }
+                    fold(s);
+                    it.remove();
+                }
+            }
+            pruneThreshold = Math.max(MIN_PRUNE_THRESHOLD, map.size() * 2);
+        }
+    }
+
+    private void fold(Segment s) {
+        noteOverflow(s.tree);
+        String name = s.threadName();
+        CallTree target = ended.get(name);
+        if (target == null) {
+            name = ended.size() < MAX_ENDED_NAMES ? name : OTHER_ENDED;
+            target = ended.computeIfAbsent(name, n -> new CallTree(maxNodes));
+        }
+        TreeMerger.merge(s.tree.root, target);
+    }
+
+    private void noteOverflow(CallTree tree) {
+        if (tree.overflowedEntries > 0) {
+            anomalies.report(Anomalies.Kind.NODE_LIMIT, tree.overflowedEntries + " call(s) past " + maxNodes + " nodes");
+            tree.overflowedEntries = 0;
+        }
+    }
+
+    /** Immutable per-thread snapshots of every tree, live and ended. */
+    public List<ThreadProfile> threadProfiles() {
+        pruneEndedThreads();
+        List<ThreadProfile> out = new ArrayList<>();
+        for (Segment s : segments.values()) {
+            TreeNode root = s.snapshot();
+            if (!root.children().isEmpty()) {
+                out.add(new ThreadProfile(s.threadName(), root));
+            }
+        }
+        synchronized (lock) {
+            for (Map.Entry<String, CallTree> e : ended.entrySet()) {
+                out.add(new ThreadProfile(e.getKey(), Segment.snapshot(e.getValue().root)));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Stats stats() {
+        long stop = enabled ? clock.nanoTime() : stoppedNanos;
+        long duration = startedNanos == 0 ? 0 : Math.max(0, stop - startedNanos);
+        return StatsTable.fromThreads(threadProfiles(), startedMillis, duration);
+    }
+
+    @Override
+    public void printStats() {
+        stats().sortStats("stdname").printStats();
+    }
+
+    @Override
+    public void printStats(String... sortKeys) {
+        Stats s = stats();
+        (sortKeys.length == 0 ? s.sortStats("stdname") : s.sortStats(sortKeys)).printStats();
+    }
+
+    @Override
+    public void dumpStats(Path file) throws IOException {
+        stats().dumpStats(file);
+    }
+
+    /** Restores the previous binding when closed on its own thread, innermost first. */
+    private final class ThreadBinding implements Binding {
+        private final ThreadState state;
+        private final TreeProfiler previous;
+        private boolean closed;
+
+        ThreadBinding(ThreadState state, TreeProfiler previous) {
+            this.state = state;
+            this.previous = previous;
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            if (Recorder.state() != state || state.bound != TreeProfiler.this) {
+                anomalies.report(Anomalies.Kind.BINDING_OUT_OF_ORDER, "binding of " + TreeProfiler.this);
+                if (Recorder.state() != state) {
+                    return;
+                }
+            }
+            closed = true;
+            state.bound = previous;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.treeprof.impl.stats;
+
+import dev.treeprof.CallStats;
+import dev.treeprof.ScopeName;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns call trees into cProfile's per-function numbers, exactly as {@code _lsprof} would have
+ * counted the same calls (the model checked against cProfile on random trees, see
+ * {@code shared/reference/cprofile.md} section 2.3):
+ *
+ * <ul>
+ *   <li>every node adds its calls and self time to its function;</li>
+ *   <li>its total time counts as cumtime only when the function is not already an ancestor on
+ *       the path (the outermost activation); otherwise its calls count as recursive;</li>
+ *   <li>the (caller, callee) pair follows the same rule with the pair: recursive when the same
+ *       parent-to-child edge already occurs higher on the path.</li>
+ * </ul>
+ *
+ * A path is shared by every activation aggregated in a node, so the rule holds per node.
+ */
+final class Flattener {
+
+    private static final double NANOS_PER_SECOND = 1e9;
+
+    private Flattener() {
+    }
+
+    static void flatten(List<ThreadProfile> threads, FunctionTable into) {
+        for (ThreadProfile t : threads) {
+            flatten(t.root(), into);
+        }
+    }
+
+    private static final class Edge {
+        final ScopeName caller;
+        final ScopeName callee;
+
+        Edge(ScopeName caller, ScopeName callee) {
+            this.caller = caller;
+            this.callee = callee;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Edge && caller.equals(((Edge) o).caller) && callee.equals(((Edge) o).callee);
+        }
+
+        @Override
+        public int hashCode() {
+            return caller.hashCode() * 31 + callee.hashCode();
+        }
+    }
+
+    /** Walks one tree depth first without recursion (trees may be deeper than the Java stack). */
+    static void flatten(TreeNode root, FunctionTable into) {
+        Map<ScopeName, Integer> activeFunctions = new HashMap<>();
+        Map<Edge, Integer> activeEdges = new HashMap<>();
+        // frames: node, its parent (null for top level), next child index
+        Deque<Object[]> stack = new ArrayDeque<>();
+        for (int i = root.children().size() - 1; i >= 0; i--) {
+            stack.push(new Object[] {root.children().get(i), null, Boolean.FALSE});
+        }
+        while (!stack.isEmpty()) {
+            Object[] frame = stack.pop();
+            TreeNode node = (TreeNode) frame[0];
+            TreeNode parent = (TreeNode) frame[1];
+            ScopeName f = node.name();
+            Edge edge = parent == null ? null : new Edge(parent.name(), f);
+            if (frame[2] == Boolean.TRUE) {
+                // leaving the node: it is no longer an ancestor
+                activeFunctions.merge(f, -1, Integer::sum);
+                if (edge != null) {
+                    activeEdges.merge(edge, -1, Integer::sum);
+                }
+                continue;
+            }
+            count(node, parent, edge, activeFunctions, activeEdges, into);
+            activeFunctions.merge(f, 1, Integer::sum);
+            if (edge != null) {
+                activeEdges.merge(edge, 1, Integer::sum);
+            }
+            stack.push(new Object[] {node, parent, Boolean.TRUE});
+            List<TreeNode> kids = node.children();
+            for (int i = kids.size() - 1; i >= 0; i--) {
+                stack.push(new Object[] {kids.get(i), node, Boolean.FALSE});
+            }
+        }
+    }
+
+    private static void count(TreeNode node, TreeNode parent, Edge edge, Map<ScopeName, Integer> activeFunctions,
+                              Map<Edge, Integer> activeEdges, FunctionTable into) {
+        long calls = node.calls();
+        double self = node.selfNanos() / NANOS_PER_SECOND;
+        double total = node.totalNanos() / NANOS_PER_SECOND;
+        boolean recursive = activeFunctions.getOrDefault(node.name(), 0) > 0;
+        FunctionTable.Entry e = into.entry(node.name());
+        e.totalCalls += calls;
+        e.tottime += self;
+        if (recursive) {
+            // recursive calls: not primitive, and their time is inside the outer activation's cumtime
+        } else {
+            e.primitiveCalls += calls;
+            e.cumtime += total;
+        }
+        if (edge != null) {
+            boolean pairRecursive = activeEdges.getOrDefault(edge, 0) > 0;
+            FunctionTable.addCaller(e, parent.name(),
+                    new CallStats(calls, pairRecursive ? 0 : calls, self, pairRecursive ? 0 : total));
+        }
+    }
+}

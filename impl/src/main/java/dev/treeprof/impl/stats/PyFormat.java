@@ -1,0 +1,129 @@
+package dev.treeprof.impl.stats;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/** Python's formatting where pstats output depends on it: {@code %8.3f} and {@code repr()}. */
+final class PyFormat {
+
+    private PyFormat() {
+    }
+
+    /**
+     * Python's {@code "%8.3f" % x}: rounds the exact binary value half-to-even (Java's
+     * {@code String.format} rounds the shortest decimal half-up and differs, e.g. for 1.0005).
+     */
+    static String f8(double x) {
+        return leftPad(fixed3(x), 8);
+    }
+
+    static String fixed3(double x) {
+        if (Double.isNaN(x)) {
+            return "nan";
+        }
+        if (Double.isInfinite(x)) {
+            return x > 0 ? "inf" : "-inf";
+        }
+        String s = new BigDecimal(x).setScale(3, RoundingMode.HALF_EVEN).toPlainString();
+        boolean negative = x < 0 || (x == 0 && 1 / x < 0);
+        return negative && !s.startsWith("-") ? "-" + s : s;
+    }
+
+    static String leftPad(String s, int width) {
+        if (s.length() >= width) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(width);
+        for (int i = s.length(); i < width; i++) {
+            b.append(' ');
+        }
+        return b.append(s).toString();
+    }
+
+    static String rightPad(String s, int width) {
+        if (s.length() >= width) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(width).append(s);
+        while (b.length() < width) {
+            b.append(' ');
+        }
+        return b.toString();
+    }
+
+    /** Python's {@code repr()} of a restriction: str, int, bool or float. */
+    static String repr(Object o) {
+        if (o instanceof String) {
+            return reprString((String) o);
+        }
+        if (o instanceof Boolean) {
+            return ((Boolean) o) ? "True" : "False";
+        }
+        if (o instanceof Double || o instanceof Float) {
+            return reprFloat(((Number) o).doubleValue());
+        }
+        return String.valueOf(o);
+    }
+
+    static String reprString(String s) {
+        char quote = s.indexOf('\'') >= 0 && s.indexOf('"') < 0 ? '"' : '\'';
+        StringBuilder b = new StringBuilder(s.length() + 2).append(quote);
+        s.codePoints().forEach(cp -> {
+            if (cp == quote || cp == '\\') {
+                b.append('\\').appendCodePoint(cp);
+            } else if (cp == '\t') {
+                b.append("\\t");
+            } else if (cp == '\n') {
+                b.append("\\n");
+            } else if (cp == '\r') {
+                b.append("\\r");
+            } else if (cp < 0x20 || cp == 0x7f) {
+                b.append(String.format("\\x%02x", cp));
+            } else if (!printable(cp)) {
+                b.append(cp <= 0xff ? String.format("\\x%02x", cp)
+                        : cp <= 0xffff ? String.format("\\u%04x", cp) : String.format("\\U%08x", cp));
+            } else {
+                b.appendCodePoint(cp);
+            }
+        });
+        return b.append(quote).toString();
+    }
+
+    private static boolean printable(int cp) {
+        if (cp < 0x7f) {
+            return true;
+        }
+        if (cp <= 0xa0 || cp == 0xad) {
+            return false;
+        }
+        int type = Character.getType(cp);
+        return type != Character.CONTROL && type != Character.FORMAT && type != Character.SURROGATE
+                && type != Character.PRIVATE_USE && type != Character.UNASSIGNED
+                && type != Character.LINE_SEPARATOR && type != Character.PARAGRAPH_SEPARATOR
+                && type != Character.SPACE_SEPARATOR;
+    }
+
+    /** Python's float repr: shortest round-trip digits, exponent form below 1e-4 or from 1e16. */
+    static String reprFloat(double d) {
+        if (Double.isNaN(d)) {
+            return "nan";
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "inf" : "-inf";
+        }
+        if (d == 0) {
+            return 1 / d < 0 ? "-0.0" : "0.0";
+        }
+        BigDecimal v = new BigDecimal(Double.toString(d)).stripTrailingZeros();
+        int exponent = v.precision() - v.scale() - 1;
+        if (exponent < -4 || exponent >= 16) {
+            String digits = v.unscaledValue().abs().toString();
+            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+            String sign = d < 0 ? "-" : "";
+            String exp = (exponent < 0 ? "-" : "+") + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
+            return sign + mantissa + "e" + exp;
+        }
+        String plain = v.toPlainString();
+        return plain.contains(".") ? plain : plain + ".0";
+    }
+}

@@ -1,0 +1,85 @@
+package dev.treeprof.impl.stats;
+
+import dev.treeprof.ScopeName;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Function;
+
+/** Operations on immutable trees, written without recursion: recorded trees can be very deep. */
+public final class TreeNodes {
+
+    private TreeNodes() {
+    }
+
+    /** The same tree with every name mapped; children whose names become equal are merged. */
+    public static TreeNode rename(TreeNode root, Function<ScopeName, ScopeName> rename) {
+        Deque<Object[]> stack = new ArrayDeque<>();
+        stack.push(new Object[] {root, 0, new ArrayList<TreeNode>()});
+        TreeNode result = null;
+        while (!stack.isEmpty()) {
+            Object[] top = stack.peek();
+            TreeNode n = (TreeNode) top[0];
+            int i = (int) top[1];
+            if (i < n.children().size()) {
+                top[1] = i + 1;
+                stack.push(new Object[] {n.children().get(i), 0, new ArrayList<TreeNode>()});
+                continue;
+            }
+            stack.pop();
+            @SuppressWarnings("unchecked")
+            List<TreeNode> kids = mergeSiblings((List<TreeNode>) top[2]);
+            TreeNode mapped = new TreeNode(n == root ? n.name() : rename.apply(n.name()), n.calls(), n.totalNanos(),
+                    n.selfNanos(), kids);
+            if (stack.isEmpty()) {
+                result = mapped;
+            } else {
+                @SuppressWarnings("unchecked")
+                List<TreeNode> siblings = (List<TreeNode>) stack.peek()[2];
+                siblings.add(mapped);
+            }
+        }
+        return result;
+    }
+
+    /** Merges siblings with equal names, summing their numbers and merging their children. */
+    static List<TreeNode> mergeSiblings(List<TreeNode> nodes) {
+        List<TreeNode> out = new ArrayList<>(nodes.size());
+        for (TreeNode n : nodes) {
+            int at = -1;
+            for (int i = 0; i < out.size(); i++) {
+                if (out.get(i).name().equals(n.name())) {
+                    at = i;
+                    break;
+                }
+            }
+            if (at < 0) {
+                out.add(n);
+            } else {
+                out.set(at, merge(out.get(at), n));
+            }
+        }
+        return out;
+    }
+
+    /** Two trees of the same name summed path by path. */
+    public static TreeNode merge(TreeNode a, TreeNode b) {
+        List<TreeNode> kids = new ArrayList<>(a.children());
+        kids.addAll(b.children());
+        return new TreeNode(a.name(), a.calls() + b.calls(), a.totalNanos() + b.totalNanos(),
+                a.selfNanos() + b.selfNanos(), mergeSiblings(kids));
+    }
+
+    /** Number of nodes below the root. */
+    public static long size(TreeNode root) {
+        long count = 0;
+        Deque<TreeNode> stack = new ArrayDeque<>(root.children());
+        while (!stack.isEmpty()) {
+            TreeNode n = stack.pop();
+            count++;
+            n.children().forEach(stack::push);
+        }
+        return count;
+    }
+}

@@ -1,0 +1,283 @@
+package dev.treeprof.impl.record;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.treeprof.Binding;
+import dev.treeprof.Profile;
+import dev.treeprof.Profiler;
+import dev.treeprof.Scope;
+import dev.treeprof.ScopeName;
+import dev.treeprof.Stats;
+import dev.treeprof.StatsRow;
+import dev.treeprof.impl.stats.StatsTable;
+import dev.treeprof.impl.stats.ThreadProfile;
+import dev.treeprof.impl.stats.TreeNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RecorderTest {
+
+    private static final ScopeName A = ScopeName.of("a");
+    private static final ScopeName B = ScopeName.of("b");
+    private static final ScopeName C = ScopeName.of("c");
+
+    private final FakeClock clock = new FakeClock();
+    private final TreeProfiler p = new TreeProfiler(clock, 1000);
+
+    @AfterEach
+    void stop() {
+        p.disable();
+    }
+
+    private void timed(ScopeName name, long millis) {
+        try (Scope s = Profile.scope(name)) {
+            clock.advanceMillis(millis);
+        }
+    }
+
+    @Test
+    void nothingRecordsUntilEnabledAndAfterDisabled() {
+        timed(A, 1);
+        p.enable();
+        timed(A, 1);
+        p.disable();
+        timed(A, 1);
+        assertEquals(1, p.stats().row("a").totalCalls());
+        assertFalse(p.isEnabled());
+    }
+
+    @Test
+    void treeHoldsOneNodePerDistinctPath() {
+        p.enable();
+        for (int i = 0; i < 1000; i++) {
+            try (Scope a = Profile.scope(A)) {
+                timed(B, 1);
+                timed(C, 2);
+            }
+            timed(B, 1);
+        }
+        p.disable();
+        List<ThreadProfile> threads = p.threadProfiles();
+        assertEquals(1, threads.size());
+        TreeNode root = threads.get(0).root();
+        assertEquals(2, root.children().size());
+        TreeNode a = root.children().get(0);
+        assertEquals(1000, a.calls());
+        assertEquals(3_000_000_000L, a.totalNanos());
+        assertEquals(0, a.selfNanos());
+        assertEquals(2, a.children().size());
+        assertEquals(1_000_000_000L, root.children().get(1).totalNanos());
+    }
+
+    @Test
+    void outOfOrderCloseRepairsTheTreeAndCounts() {
+        p.enable();
+        Scope a = Profile.scope(A);
+        clock.advanceMillis(1);
+        Scope b = Profile.scope(B);
+        clock.advanceMillis(2);
+        a.close(); // b is still open: closed with a
+        clock.advanceMillis(5);
+        b.close(); // already closed by the repair: ignored silently
+        timed(C, 1);
+        p.disable();
+        Stats s = p.stats();
+        assertEquals(3_000_000L, s.row("a").cumtimeNanos());
+        assertEquals(2_000_000L, s.row("b").cumtimeNanos());
+        assertEquals(A, s.row("b").callers().keySet().iterator().next());
+        assertTrue(s.row("c").callers().isEmpty(), "c is top level again");
+        assertEquals(1, p.anomalies().count(Anomalies.Kind.OUT_OF_ORDER_CLOSE));
+        assertEquals(0, p.anomalies().count(Anomalies.Kind.DOUBLE_CLOSE));
+    }
+
+    @Test
+    void doubleCloseIsIgnoredAndCounted() {
+        p.enable();
+        Scope a = Profile.scope(A);
+        clock.advanceMillis(1);
+        a.close();
+        a.close();
+        timed(B, 1);
+        p.disable();
+        assertEquals(1, p.stats().row("a").totalCalls());
+        assertTrue(p.stats().row("b").callers().isEmpty());
+        assertEquals(1, p.anomalies().count(Anomalies.Kind.DOUBLE_CLOSE));
+    }
+
+    @Test
+    void closeOnAnotherThreadIsIgnored() throws Exception {
+        p.enable();
+        Scope a = Profile.scope(A);
+        Thread t = new Thread(a::close);
+        t.start();
+        t.join();
+        clock.advanceMillis(4);
+        a.close();
+        p.disable();
+        assertEquals(4_000_000L, p.stats().row("a").cumtimeNanos());
+        assertEquals(1, p.anomalies().count(Anomalies.Kind.WRONG_THREAD_CLOSE));
+    }
+
+    @Test
+    void disableClosesOpenScopesLikeCProfile() {
+        p.enable();
+        Scope a = Profile.scope(A);
+        Scope b = Profile.scope(B);
+        clock.advanceMillis(3);
+        p.disable();
+        clock.advanceMillis(100);
+        b.close();
+        a.close();
+        Stats s = p.stats();
+        assertEquals(3_000_000L, s.row("a").cumtimeNanos());
+        assertEquals(3_000_000L, s.row("b").cumtimeNanos());
+        assertTrue(p.anomalies().snapshot().isEmpty(), p.anomalies().snapshot().toString());
+    }
+
+    @Test
+    void scopeLeftOpenByAnEndedThreadIsClosedAtItsLastInstant() throws Exception {
+        p.start();
+        Thread t = new Thread(p.wrap(() -> {
+            Profile.scope(A); // never closed
+            timed(B, 2);
+        }), "leaky");
+        t.start();
+        t.join();
+        p.pruneEndedThreads();
+        Stats s = p.stats();
+        assertEquals(2_000_000L, s.row("a").cumtimeNanos());
+        assertEquals(1, s.row("a").totalCalls());
+        assertEquals(1, p.anomalies().count(Anomalies.Kind.UNCLOSED));
+        assertTrue(s.byThread().containsKey("leaky"));
+    }
+
+    @Test
+    void nodeCapSendsNewPathsToOneOverflowNode() {
+        TreeProfiler small = new TreeProfiler(clock, 10);
+        small.enable();
+        try {
+            for (int i = 0; i < 50; i++) {
+                try (Scope s = Profile.scope("dynamic-" + i)) {
+                    timed(A, 1);
+                }
+            }
+        } finally {
+            small.disable();
+        }
+        Stats s = small.stats();
+        StatsRow overflow = s.row("{treeprof: node limit reached}");
+        assertNotNull(overflow, s.formatStats());
+        assertTrue(overflow.totalCalls() > 0);
+        long calls = s.rows().stream().mapToLong(StatsRow::totalCalls).sum();
+        assertEquals(100, calls, "every call is counted somewhere");
+        assertEquals(1, small.threadProfiles().size());
+        small.pruneEndedThreads();
+        small.threadProfiles();
+    }
+
+    @Test
+    void newestBindingWinsAndClosingRestoresThePreviousOne() {
+        TreeProfiler other = new TreeProfiler(clock, 1000);
+        p.enable();
+        timed(A, 1);
+        other.start();
+        try (Binding b = other.attach()) {
+            timed(B, 1);
+        }
+        timed(C, 1);
+        other.disable();
+        assertNull(p.stats().row("b"));
+        assertNotNull(p.stats().row("c"));
+        assertEquals(1, other.stats().row("b").totalCalls());
+        assertNull(other.stats().row("a"));
+    }
+
+    @Test
+    void disabledBoundProfilerFallsBackToTheDefaultProfiler() {
+        TreeProfiler global = new TreeProfiler(clock, 1000);
+        global.start();
+        try (Binding b = p.attach()) {
+            assertSame(null, Recorder.state().segment(new dev.treeprof.spi.ProfilerLookup[0], new TreeProfiler()));
+            Segment s = Recorder.state().segment(new dev.treeprof.spi.ProfilerLookup[0], global);
+            assertSame(global, s.profiler);
+        } finally {
+            global.disable();
+        }
+    }
+
+    @Test
+    void wrappedTasksRecordIntoTheirOwnThreadTree() throws Exception {
+        p.enable();
+        ExecutorService pool = Executors.newFixedThreadPool(2, r -> new Thread(r, "worker"));
+        try {
+            List<Callable<Integer>> tasks = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                tasks.add(p.wrap(() -> {
+                    timed(B, 1);
+                    return 1;
+                }));
+            }
+            pool.invokeAll(tasks);
+            pool.submit(p.wrap(() -> timed(C, 1))).get();
+            pool.submit(() -> timed(A, 1)).get(); // not wrapped: not recorded
+        } finally {
+            pool.shutdown();
+            assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+        }
+        timed(A, 1);
+        p.disable();
+        Stats s = p.stats();
+        assertEquals(20, s.row("b").totalCalls());
+        assertEquals(1, s.row("c").totalCalls());
+        assertEquals(1, s.row("a").totalCalls());
+        assertEquals(20, s.byThread().get("worker").row("b").totalCalls());
+        assertNull(s.byThread().get("worker").row("a"));
+    }
+
+    @Test
+    void clearForgetsWhatWasRecorded() {
+        p.enable();
+        timed(A, 1);
+        p.clear();
+        timed(B, 1);
+        Stats s = p.stats();
+        assertNull(s.row("a"));
+        assertEquals(1, s.row("b").totalCalls());
+    }
+
+    @Test
+    void endedThreadsAreFoldedSoMemoryStaysBounded() throws Exception {
+        p.start();
+        for (int i = 0; i < 300; i++) {
+            Thread t = new Thread(p.wrap(() -> timed(A, 1)), "short-" + i);
+            t.start();
+            t.join();
+        }
+        p.pruneEndedThreads();
+        List<ThreadProfile> threads = p.threadProfiles();
+        assertTrue(threads.size() <= TreeProfiler.MAX_ENDED_NAMES + 1, "threads kept: " + threads.size());
+        assertTrue(threads.stream().anyMatch(t -> t.threadName().equals(TreeProfiler.OTHER_ENDED)));
+        assertEquals(300, p.stats().row("a").totalCalls());
+    }
+
+    @Test
+    void statsIsAStatsTableWithTimes() {
+        p.enable();
+        timed(A, 7);
+        p.disable();
+        StatsTable s = (StatsTable) p.stats();
+        assertTrue(s.startMillis() > 0);
+        assertEquals(0.007, s.row(A).cumtime(), 1e-12);
+    }
+}

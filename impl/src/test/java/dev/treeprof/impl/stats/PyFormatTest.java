@@ -1,0 +1,51 @@
+package dev.treeprof.impl.stats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class PyFormatTest {
+
+    /** Values where Java's String.format and Python's %8.3f disagree (cprofile.md 3.3). */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', ignoreLeadingAndTrailingWhitespace = false, value = {
+            "1.0005|   1.000",
+            "0.0625|   0.062",
+            "0.1235|   0.123",
+            "1234567.8915|1234567.891",
+            "0.0|   0.000",
+            "-0.0|  -0.000",
+            "-0.0001|  -0.000",
+            "2.5e-4|   0.000",
+            "0.0005|   0.001",
+            "12.3456|  12.346"})
+    void f8MatchesPython(double value, String expected) {
+        assertEquals(expected, PyFormat.f8(value));
+    }
+
+    @Test
+    void f8OfNonFiniteNumbersIsPythonsText() {
+        assertEquals("     nan", PyFormat.f8(Double.NaN));
+        assertEquals("     inf", PyFormat.f8(Double.POSITIVE_INFINITY));
+    }
+
+    @Test
+    void reprOfRestrictionsIsPythons() {
+        assertEquals("'db'", PyFormat.repr("db"));
+        assertEquals("'^db\\\\.'", PyFormat.repr("^db\\."));
+        assertEquals("\"it's\"", PyFormat.repr("it's"));
+        assertEquals("'it\\'s \"x\"'", PyFormat.repr("it's \"x\""));
+        assertEquals("'a\\tb\\x01'", PyFormat.repr("a\tb\u0001"));
+        assertEquals("'café'", PyFormat.repr("café"));
+        assertEquals("10", PyFormat.repr(10));
+        assertEquals("True", PyFormat.repr(true));
+        assertEquals("0.5", PyFormat.repr(0.5));
+        assertEquals("0.1", PyFormat.repr(0.1));
+        assertEquals("1e-05", PyFormat.repr(0.00001));
+        assertEquals("0.0001", PyFormat.repr(0.0001));
+        assertEquals("1e+16", PyFormat.repr(1e16));
+        assertEquals("0.0", PyFormat.repr(0.0));
+    }
+}

@@ -35,8 +35,7 @@ public final class NameTable {
     /** The name of the first frame outside treeprof's own classes: {@code com/example/App.java:42(getHello)}. */
     public ScopeName callSite() {
         Optional<StackWalker.StackFrame> frame = WALKER.walk(s -> s
-                .filter(f -> !f.getClassName().startsWith("dev.treeprof.")
-                        || f.getClassName().startsWith("dev.treeprof.examples."))
+                .filter(f -> !isTreeprofFrame(f.getClassName()))
                 .findFirst());
         if (frame.isEmpty()) {
             return intern("<unknown call site>");
@@ -44,6 +43,11 @@ public final class NameTable {
         StackWalker.StackFrame f = frame.get();
         String key = f.getClassName() + '#' + f.getMethodName() + '#' + f.getLineNumber();
         return callSites.get(key, k -> ScopeName.of(sourcePath(f), Math.max(0, f.getLineNumber()), f.getMethodName()));
+    }
+
+    private static boolean isTreeprofFrame(String className) {
+        return className.equals("dev.treeprof.Profile") || className.startsWith("dev.treeprof.impl.")
+                || className.startsWith("dev.treeprof.spi.");
     }
 
     private static String sourcePath(StackWalker.StackFrame f) {

@@ -16,6 +16,9 @@ import java.util.List;
  */
 final class Segment {
 
+    /** The thread name shown for threads without a name (virtual threads, typically). */
+    static final String UNNAMED = "(unnamed threads)";
+
     final TreeProfiler profiler;
     final int epoch;
     final Thread owner;
@@ -125,8 +128,9 @@ final class Segment {
     }
 
     String threadName() {
+        // virtual threads are usually unnamed: one shared name keeps the per-thread view readable
         String n = owner.getName();
-        return n.isEmpty() ? (owner.isDaemon() ? "daemon-thread-" : "thread-") + owner.getId() : n;
+        return n.isEmpty() ? UNNAMED : n;
     }
 
     private void grow() {

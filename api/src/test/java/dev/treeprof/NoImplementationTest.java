@@ -1,0 +1,89 @@
+package dev.treeprof;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.treeprof.spi.ProfilerProvider;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/** The API module's tests run without treeprof-impl: everything must be a silent, cheap no-op. */
+class NoImplementationTest {
+
+    @Test
+    void scopesAreTheSharedNoopWithoutAnImplementation() {
+        Profile.enable();
+        assertSame(Scope.noop(), Profile.scope("x"));
+        assertSame(Scope.noop(), Profile.scope(ScopeName.of("x")));
+        assertSame(Scope.noop(), Profile.scope());
+        Profile.scope("x").close();
+        Profile.disable();
+    }
+
+    @Test
+    void profilersRecordNothingButBehave() {
+        Profiler p = Profile.newProfiler();
+        assertFalse(p.isEnabled());
+        p.enable();
+        assertTrue(p.isEnabled());
+        try (Binding b = p.attach()) {
+            p.wrap(() -> { }).run();
+        }
+        p.disable();
+        assertEquals(0, p.stats().totalCalls());
+        assertTrue(p.stats().rows().isEmpty());
+        assertEquals("         0 function calls in 0.000 seconds\n\n", p.stats().sortStats("cumtime").formatStats(5));
+    }
+
+    @Test
+    void loadingAndDumpingSayWhatIsMissing() {
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> Stats.load(Path.of("x.prof")));
+        assertTrue(e.getMessage().contains("treeprof-impl"));
+        assertThrows(UnsupportedOperationException.class, () -> Profile.newProfiler().dumpStats(Path.of("x.prof")));
+    }
+
+    @Test
+    void bindingIsTheSameProviderFromManyThreads() throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        List<ProfilerProvider> seen = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                synchronized (seen) {
+                    seen.add(ProfilerProvider.current());
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        go.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertEquals(8, seen.size());
+        seen.forEach(p -> assertSame(seen.get(0), p));
+        assertEquals("NoopProvider", seen.get(0).getClass().getSimpleName());
+    }
+
+    @Test
+    void scopeNamesLabelLikePstats() {
+        assertEquals("db.query", ScopeName.of("db.query").label());
+        assertEquals("{built-in method time.sleep}", ScopeName.of("<built-in method time.sleep>").label());
+        assertEquals("com/example/App.java:42(getHello)", ScopeName.of("com/example/App.java", 42, "getHello").label());
+        assertEquals(ScopeName.of("a"), ScopeName.of("a"));
+        assertTrue(ScopeName.of("a.py", 9, "f").compareTo(ScopeName.of("a.py", 10, "f")) < 0);
+        assertThrows(NullPointerException.class, () -> ScopeName.of(null));
+    }
+}

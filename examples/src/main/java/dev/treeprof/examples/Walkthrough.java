@@ -1,0 +1,95 @@
+package dev.treeprof.examples;
+
+import dev.treeprof.Profile;
+import dev.treeprof.Profiler;
+import dev.treeprof.Scope;
+import dev.treeprof.ScopeName;
+import dev.treeprof.Stats;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The cProfile walkthrough, in Java: the sleep example and the recursive example, profiled,
+ * printed the pstats way, then dumped for Python's pstats, snakeviz or the {@code stats} command.
+ * Durations are a tenth of the Python originals so the whole run takes about a second.
+ *
+ * <p>Run with {@code ./run-example.sh walkthrough}.
+ */
+public final class Walkthrough {
+
+    private static final ScopeName LET_ME_SLEEP = ScopeName.of("let_me_sleep");
+    private static final ScopeName RECURSE_AND_SLEEP = ScopeName.of("recurse_and_sleep");
+    private static final ScopeName SLEEP = ScopeName.of("<built-in method Thread.sleep>");
+
+    private Walkthrough() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "profile_output");
+        firstExample();
+        recursiveExample(out);
+    }
+
+    /** Python: {@code pr.enable(); for i in range(5): let_me_sleep(i / 10); pr.disable(); pr.print_stats()}. */
+    static Stats firstExample() {
+        System.out.println("== The first example: let_me_sleep(i / 100) for i in 0..4");
+        Profiler pr = Profile.newProfiler();
+        pr.enable();
+        for (int i = 0; i < 5; i++) {
+            letMeSleep(i * 10);
+        }
+        pr.disable();
+        pr.printStats();
+        pr.printStats("cumtime");
+        return pr.stats();
+    }
+
+    static void letMeSleep(long millis) {
+        try (Scope scope = Profile.scope(LET_ME_SLEEP)) {
+            sleep(millis);
+        }
+    }
+
+    /** Python: {@code recurse_and_sleep(0)} sleeping 0.02 s per level, 6 levels; print, then callers and callees. */
+    static Stats recursiveExample(Path out) throws IOException {
+        System.out.println("== The recursive example: recurse_and_sleep(0), 6 levels of 2 ms");
+        Profiler pr = Profile.newProfiler();
+        pr.enable();
+        recurseAndSleep(0);
+        pr.disable();
+        Stats stats = pr.stats().sortStats("cumtime");
+        stats.printStats();
+        stats.printCallers();
+        stats.printCallees();
+        Files.createDirectories(out);
+        Path prof = out.resolve("recursive.prof");
+        try {
+            pr.dumpStats(prof);
+            System.out.println("Dumped to " + prof + "; open it with: python3 -c \"import pstats; "
+                    + "pstats.Stats('" + prof + "').sort_stats('cumtime').print_stats()\"");
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            System.out.println("Not dumped: " + e.getMessage());
+        }
+        return stats;
+    }
+
+    static void recurseAndSleep(int count) {
+        try (Scope scope = Profile.scope(RECURSE_AND_SLEEP)) {
+            if (count == 6) {
+                return;
+            }
+            sleep(2);
+            recurseAndSleep(count + 1);
+        }
+    }
+
+    /** Thread.sleep as a scope of its own, like cProfile's {built-in method time.sleep} row. */
+    private static void sleep(long millis) {
+        try (Scope scope = Profile.scope(SLEEP)) {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -39,9 +39,11 @@ public interface Profiler {
     void start();
 
     /**
-     * Stops recording on every thread and releases the binding made by {@link #enable()}. Scopes
-     * still open on the calling thread are closed at this instant, as cProfile does; scopes still
-     * open on other threads are dropped when they close. What was recorded stays readable.
+     * Stops recording on every thread and releases the binding made by {@link #enable()} when
+     * called on the enabling thread (from another thread the binding stays, inert, until that
+     * thread binds something else). Scopes still open on the calling thread are closed at this
+     * instant, as cProfile does; scopes open on other threads are still counted when they close.
+     * What was recorded stays readable.
      */
     void disable();
 
@@ -51,10 +53,17 @@ public interface Profiler {
     /** A snapshot of what was recorded so far, merged over threads, in no particular order. */
     Stats stats();
 
-    /** Prints the stats like cProfile's {@code print_stats()}: sorted by standard name. */
+    /**
+     * Prints the stats like cProfile's {@code Profile.print_stats()}: directories stripped from
+     * file names, sorted by standard name, to {@code System.out}.
+     */
     void printStats();
 
-    /** Prints the stats sorted by the given pstats keys (e.g. {@code "cumtime"}). */
+    /**
+     * Prints the stats like cProfile's {@code Profile.print_stats(sort)}: directories stripped,
+     * sorted by the given pstats keys (e.g. {@code "cumtime"}). For other output use
+     * {@code stats().sortStats(...).stream(out).printStats(...)}.
+     */
     void printStats(String... sortKeys);
 
     /**

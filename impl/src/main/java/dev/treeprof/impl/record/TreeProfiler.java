@@ -241,14 +241,16 @@ public final class TreeProfiler implements Profiler {
         return StatsTable.fromThreads(threadProfiles(), startedMillis, duration);
     }
 
+    /** Like cProfile's {@code Profile.print_stats()}: directories stripped, sorted by standard name. */
     @Override
     public void printStats() {
-        stats().sortStats("stdname").printStats();
+        printStats("stdname");
     }
 
+    /** Like cProfile's {@code Profile.print_stats(sort)}: {@code Stats(self).strip_dirs().sort_stats(sort).print_stats()}. */
     @Override
     public void printStats(String... sortKeys) {
-        Stats s = stats();
+        Stats s = stats().stripDirs();
         (sortKeys.length == 0 ? s.sortStats("stdname") : s.sortStats(sortKeys)).printStats();
     }
 

@@ -3,8 +3,12 @@ package dev.treeprof.impl.stats;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
-/** Python's formatting where pstats output depends on it: {@code %8.3f} and {@code repr()}. */
-final class PyFormat {
+/**
+ * Python's formatting where pstats and werkzeug output depend on it: {@code %8.3f} and
+ * {@code repr()}. Public for treeprof's own modules (the web integrations print {@code PATH: <repr>});
+ * not part of the supported API.
+ */
+public final class PyFormat {
 
     private PyFormat() {
     }
@@ -65,7 +69,12 @@ final class PyFormat {
         return String.valueOf(o);
     }
 
-    static String reprString(String s) {
+    /**
+     * Python's {@code repr()} of a {@code str}: single quotes unless the text holds a single quote
+     * and no double quote; backslash escapes for the quote, backslash, tab, newline, carriage
+     * return and non-printable code points ({@code str.isprintable}).
+     */
+    public static String reprString(String s) {
         char quote = s.indexOf('\'') >= 0 && s.indexOf('"') < 0 ? '"' : '\'';
         StringBuilder b = new StringBuilder(s.length() + 2).append(quote);
         s.codePoints().forEach(cp -> {

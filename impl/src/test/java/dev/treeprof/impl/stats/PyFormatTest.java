@@ -31,6 +31,36 @@ class PyFormatTest {
         assertEquals("     inf", PyFormat.f8(Double.POSITIVE_INFINITY));
     }
 
+    /** Inputs and what Python 3.11's repr() returns for them (generated with python3). */
+    private static final String[][] CASES = {
+        {"/hello/world", "'/hello/world'"},
+        {"/it's", "\"/it's\""},
+        {"/a\"b", "'/a\"b'"},
+        {"/both'\"", "'/both\\'\"'"},
+        {"/tab\there", "'/tab\\there'"},
+        {"/nl\n\r", "'/nl\\n\\r'"},
+        {"/nul\u0000", "'/nul\\x00'"},
+        {"/caf\u00e9", "'/caf\u00e9'"},
+        {"/caf\u00c3\u00a9", "'/caf\u00c3\u00a9'"},
+        {"/nbsp\u00a0", "'/nbsp\\xa0'"},
+        {"/soft\u00ad", "'/soft\\xad'"},
+        {"/bell\u0007\u007f", "'/bell\\x07\\x7f'"},
+        {"/back\\slash", "'/back\\\\slash'"},
+        {"/emoji\ud83d\ude00", "'/emoji\ud83d\ude00'"},
+        {"/zw\u200b", "'/zw\\u200b'"},
+        {"/ls\u2028", "'/ls\\u2028'"},
+        {"/priv\ue000", "'/priv\\ue000'"},
+        {"/\udb40\udc01", "'/\\U000e0001'"},
+        {"", "''"},
+    };
+
+    @Test
+    void reprOfStringsMatchesPython() {
+        for (String[] c : CASES) {
+            assertEquals(c[1], PyFormat.reprString(c[0]), () -> "repr of " + c[0]);
+        }
+    }
+
     @Test
     void reprOfRestrictionsIsPythons() {
         assertEquals("'db'", PyFormat.repr("db"));

@@ -1,0 +1,108 @@
+package dev.treeprof.web;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the profile directory within a number of files and bytes by deleting the oldest of
+ * <em>our</em> files: those this instance wrote, plus, found once on first use, files of an
+ * earlier run whose names match the file-name format. No other file is ever touched. The newest
+ * file is always kept, even when it alone is over the byte budget, so a profile just taken can
+ * be read.
+ */
+final class FileRetention {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileRetention.class);
+
+    private final Path dir;
+    private final int maxFiles;
+    private final long maxBytes;
+    private final Pattern ownNames;
+    /** Our files, oldest first, with their sizes. */
+    private final LinkedHashMap<Path, Long> files = new LinkedHashMap<>();
+    private long totalBytes;
+    private boolean scanned;
+
+    FileRetention(Path dir, int maxFiles, long maxBytes, Pattern ownNames) {
+        this.dir = dir;
+        this.maxFiles = maxFiles;
+        this.maxBytes = maxBytes;
+        this.ownNames = ownNames;
+    }
+
+    /** Records a file just written (replacing an older one of the same name) and deletes what is over budget. */
+    synchronized void written(Path file, long size) {
+        if (!scanned) {
+            scanned = true;
+            adoptEarlierFiles(file);
+        }
+        Long old = files.remove(file);
+        if (old != null) {
+            totalBytes -= old;
+        }
+        files.put(file, size);
+        totalBytes += size;
+        Iterator<Map.Entry<Path, Long>> it = files.entrySet().iterator();
+        while ((files.size() > maxFiles || totalBytes > maxBytes) && files.size() > 1) {
+            Map.Entry<Path, Long> eldest = it.next();
+            it.remove();
+            totalBytes -= eldest.getValue();
+            try {
+                Files.deleteIfExists(eldest.getKey());
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("treeprof could not delete old profile {}: {}", eldest.getKey(), e.toString());
+            }
+        }
+    }
+
+    synchronized int fileCount() {
+        return files.size();
+    }
+
+    synchronized long totalBytes() {
+        return totalBytes;
+    }
+
+    private void adoptEarlierFiles(Path justWritten) {
+        if (ownNames == null) {
+            return;
+        }
+        List<Found> found = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                String name = p.getFileName().toString();
+                if (p.equals(justWritten) || name.startsWith(".") || !ownNames.matcher(name).matches()) {
+                    continue;
+                }
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                if (a.isRegularFile()) {
+                    found.add(new Found(p, a.lastModifiedTime().toMillis(), a.size()));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("treeprof could not list {} for profile retention: {}", dir, e.toString());
+            return;
+        }
+        found.sort(Comparator.comparingLong(Found::modified).thenComparing(f -> f.path().toString()));
+        for (Found f : found) {
+            files.put(f.path(), f.size());
+            totalBytes += f.size();
+        }
+    }
+
+    private record Found(Path path, long modified, long size) {
+    }
+}

@@ -21,7 +21,7 @@ final class ThreadState {
     Segment segment(ProfilerLookup[] lookups, TreeProfiler global) {
         TreeProfiler p = null;
         for (ProfilerLookup lookup : lookups) {
-            Profiler q = lookup.current();
+            Profiler q = ask(lookup);
             if (q instanceof TreeProfiler && ((TreeProfiler) q).enabled) {
                 p = (TreeProfiler) q;
                 break;
@@ -31,6 +31,7 @@ final class ThreadState {
             p = bound;
             if (p == null || !p.enabled) {
                 if (!global.enabled) {
+                    forgetStoppedProfiler();
                     return null;
                 }
                 p = global;
@@ -46,8 +47,20 @@ final class ThreadState {
         return s;
     }
 
-    /** The segment this thread already has in the profiler, without making one. */
-    Segment existingSegment(TreeProfiler p) {
-        return p.existingSegment(this);
+    /** A lookup that throws is a bug in an integration; it must not reach the measured code. */
+    private static Profiler ask(ProfilerLookup lookup) {
+        try {
+            return lookup.current();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Lets a finished request's profiler (and its tree) be collected even if this thread records nothing more. */
+    private void forgetStoppedProfiler() {
+        if (cachedProfiler != null && !cachedProfiler.enabled) {
+            cachedProfiler = null;
+            cachedSegment = null;
+        }
     }
 }

@@ -175,10 +175,6 @@ public final class TreeProfiler implements Profiler {
         return s;
     }
 
-    Segment existingSegment(ThreadState ts) {
-        return segments.get(ts);
-    }
-
     /** Folds the segments of threads that have ended into the ended-thread trees. */
     void pruneEndedThreads() {
         synchronized (lock) {

@@ -272,6 +272,32 @@ class RecorderTest {
     }
 
     @Test
+    void aThrowingLookupIsIgnoredAndALookupWinsOverTheBinding() {
+        TreeProfiler viaLookup = new TreeProfiler(clock, 1000);
+        viaLookup.start();
+        dev.treeprof.spi.ProfilerLookup broken = () -> {
+            throw new IllegalStateException("bug in an integration");
+        };
+        dev.treeprof.spi.ProfilerLookup lookup = () -> viaLookup;
+        p.enable();
+        Recorder.addLookup(broken);
+        try {
+            timed(A, 1);
+            Recorder.addLookup(lookup);
+            timed(B, 1);
+        } finally {
+            Recorder.removeLookup(broken);
+            Recorder.removeLookup(lookup);
+            viaLookup.disable();
+        }
+        timed(C, 1);
+        assertEquals(1, p.stats().row("a").totalCalls());
+        assertNull(p.stats().row("b"));
+        assertEquals(1, viaLookup.stats().row("b").totalCalls());
+        assertEquals(1, p.stats().row("c").totalCalls());
+    }
+
+    @Test
     void statsIsAStatsTableWithTimes() {
         p.enable();
         timed(A, 7);

@@ -3,24 +3,30 @@ package dev.treeprof.impl.record;
 import dev.treeprof.Scope;
 
 /**
- * One open activation on a segment's stack, handed to the user as the {@link Scope}. Frames are
- * preallocated per depth and reused, so opening a scope allocates nothing.
+ * One activation on a segment's stack, handed to the user as the {@link Scope}. Frames form a
+ * linked stack and are reused level by level, so opening a scope allocates nothing once the stack
+ * has been that deep.
  */
 final class Frame implements Scope {
 
+    static final byte CLOSED = 0;
+    static final byte OPEN = 1;
+    /** Closed by the recorder (disable, repair): the user's own close is still to come and is not misuse. */
+    static final byte CLOSED_BY_RECORDER = 2;
+
     final Segment segment;
-    final int depth;
+    final Frame parent;
+    /** The frame reused for the next level up, made on first use. */
+    Frame child;
     Node node;
     long start;
     /** Elapsed time of the children closed so far, to derive this activation's self time. */
     long childNanos;
-    boolean open;
-    /** Closed by the recorder (disable, repair) rather than by the user: a later close is expected. */
-    boolean closedByRecorder;
+    byte state;
 
-    Frame(Segment segment, int depth) {
+    Frame(Segment segment, Frame parent) {
         this.segment = segment;
-        this.depth = depth;
+        this.parent = parent;
     }
 
     @Override

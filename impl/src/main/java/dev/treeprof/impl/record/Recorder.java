@@ -17,13 +17,22 @@ public final class Recorder {
     private static final Object SWITCH_LOCK = new Object();
     private static int enabledProfilers;
 
+    /**
+     * Bumped whenever what a thread records into may have changed for every thread (a profiler
+     * enabled, disabled or cleared, a lookup added or removed). A thread whose cached answer carries
+     * the current generation skips resolving its profiler: the common case costs one compare.
+     */
+    private static volatile int generation;
+
     private Recorder() {
     }
 
     /** Opens a scope in whatever profiler records on this thread, or returns the no-op scope. */
     public static Scope enter(TreeProfiler global, ScopeName name) {
         Objects.requireNonNull(name, "scope name");
-        Segment s = STATE.get().segment(lookups, global);
+        ThreadState ts = STATE.get();
+        int g = generation;
+        Segment s = ts.validGeneration == g ? ts.cachedSegment : ts.resolve(lookups, global, g);
         return s == null ? Scope.noop() : s.enter(name);
     }
 
@@ -41,10 +50,20 @@ public final class Recorder {
         ProfilerLookup[] next = Arrays.copyOf(now, now.length + 1);
         next[now.length] = lookup;
         lookups = next;
+        invalidateAll();
     }
 
     public static synchronized void removeLookup(ProfilerLookup lookup) {
         lookups = Arrays.stream(lookups).filter(l -> l != lookup).toArray(ProfilerLookup[]::new);
+        invalidateAll();
+    }
+
+    /** Makes every thread resolve its profiler again on its next scope. */
+    static void invalidateAll() {
+        synchronized (SWITCH_LOCK) {
+            int next = generation + 1;
+            generation = next == ThreadState.INVALID ? next + 1 : next;
+        }
     }
 
     /** Keeps the API's one-field switch on while any profiler is enabled. */
@@ -52,6 +71,7 @@ public final class Recorder {
         synchronized (SWITCH_LOCK) {
             enabledProfilers += enabled ? 1 : -1;
             RecordingSwitch.set(enabledProfilers > 0);
+            invalidateAll();
         }
     }
 }

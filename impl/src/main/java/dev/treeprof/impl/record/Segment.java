@@ -5,7 +5,6 @@ import dev.treeprof.ScopeName;
 import dev.treeprof.impl.stats.TreeNode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 
@@ -24,10 +23,10 @@ final class Segment {
     final Thread owner;
     final CallTree tree;
     private final Clock clock;
-    private Frame[] frames;
-    private int depth;
-    /** The last instant this segment saw, used to close frames a dead thread left open. */
-    private long lastNanos;
+    /** The bottom of the stack: stands for the tree's root, never handed out, never closed. */
+    private final Frame root;
+    /** The innermost open frame; {@link #root} when no scope is open. */
+    private Frame top;
 
     Segment(TreeProfiler profiler, int epoch, Thread owner, int maxNodes, Clock clock) {
         this.profiler = profiler;
@@ -35,47 +34,44 @@ final class Segment {
         this.owner = owner;
         this.tree = new CallTree(maxNodes);
         this.clock = clock;
-        this.frames = new Frame[8];
-        for (int i = 0; i < frames.length; i++) {
-            frames[i] = new Frame(this, i);
-        }
-        frames[0].node = tree.root;
-        frames[0].open = true;
+        this.root = new Frame(this, null);
+        root.node = tree.root;
+        root.state = Frame.OPEN;
+        this.top = root;
     }
 
     Scope enter(ScopeName name) {
-        Frame parent = frames[depth];
+        Frame parent = top;
         Node child = tree.child(parent.node, name);
-        int d = depth + 1;
-        if (d == frames.length) {
-            grow();
+        Frame f = parent.child;
+        if (f == null) {
+            f = new Frame(this, parent); // only when the stack is deeper than ever before
+            parent.child = f;
         }
-        Frame f = frames[d];
         f.node = child;
         f.childNanos = 0;
-        f.open = true;
-        f.closedByRecorder = false;
-        depth = d;
+        f.state = Frame.OPEN;
+        top = f;
         f.start = clock.nanoTime();
         return f;
     }
 
     void exit(Frame f) {
-        if (f.open && f.depth == depth && Thread.currentThread() == owner) {
-            pop(f, clock.nanoTime());
+        // the top frame is open by construction; anything else is misuse
+        if (f == top && Thread.currentThread() == owner) {
+            pop(f, clock.nanoTime(), Frame.CLOSED);
             return;
         }
         misclose(f);
     }
 
-    private void pop(Frame f, long now) {
+    private void pop(Frame f, long now, byte closedState) {
         long elapsed = now - f.start;
         f.node.complete(elapsed, elapsed - f.childNanos);
-        f.open = false;
-        int d = f.depth - 1;
-        depth = d;
-        frames[d].childNanos += elapsed;
-        lastNanos = now;
+        f.state = closedState;
+        Frame parent = f.parent;
+        parent.childNanos += elapsed;
+        top = parent;
     }
 
     private void misclose(Frame f) {
@@ -83,43 +79,47 @@ final class Segment {
             profiler.anomalies.report(Anomalies.Kind.WRONG_THREAD_CLOSE, "scope " + f.node.name.label());
             return;
         }
-        if (!f.open || f.depth > depth) {
-            if (!f.closedByRecorder) {
+        if (f.state != Frame.OPEN) {
+            if (f.state == Frame.CLOSED) {
                 profiler.anomalies.report(Anomalies.Kind.DOUBLE_CLOSE, "scope " + f.node.name.label());
             }
-            f.closedByRecorder = false;
+            f.state = Frame.CLOSED; // the one expected late close of a repaired frame has happened
             return;
         }
+        // open but not on top: scopes opened inside it are still open; close them with it
         long now = clock.nanoTime();
-        String inner = frames[depth].node.name.label();
-        closeDownTo(f.depth, now);
-        pop(f, now);
+        String inner = top.node.name.label();
+        closeDownTo(f, now);
+        pop(f, now, Frame.CLOSED);
         profiler.anomalies.report(Anomalies.Kind.OUT_OF_ORDER_CLOSE,
                 "closing " + f.node.name.label() + " while " + inner + " was open");
     }
 
-    private void closeDownTo(int keepDepth, long now) {
-        while (depth > keepDepth) {
-            Frame top = frames[depth];
-            top.closedByRecorder = true;
-            pop(top, now);
+    /** Closes every frame above {@code keep}, marking them as closed by the recorder. */
+    private void closeDownTo(Frame keep, long now) {
+        while (top != keep && top != root) {
+            pop(top, now, Frame.CLOSED_BY_RECORDER);
         }
     }
 
     /** Closes every open frame now, as cProfile's disable() does. Owner thread only. */
     void flush() {
-        closeDownTo(0, clock.nanoTime());
+        closeDownTo(root, clock.nanoTime());
     }
 
     /**
-     * Closes the frames a dead owner left open, at the last instant it recorded. Called by another
-     * thread after {@code owner.isAlive()} returned false, which makes the owner's writes visible.
+     * Closes the frames a dead owner left open, at the last instant the recorder knows of: the end
+     * of the innermost open frame's last closed child (or its start). Called by another thread after
+     * {@code owner.isAlive()} returned false, which makes the owner's writes visible.
      *
      * @return how many frames were left open
      */
     int closeAbandoned() {
-        int open = depth;
-        closeDownTo(0, lastNanos);
+        int open = 0;
+        for (Frame f = top; f != root; f = f.parent) {
+            open++;
+        }
+        closeDownTo(root, top.start + top.childNanos);
         return open;
     }
 
@@ -131,15 +131,6 @@ final class Segment {
         // virtual threads are usually unnamed: one shared name keeps the per-thread view readable
         String n = owner.getName();
         return n.isEmpty() ? UNNAMED : n;
-    }
-
-    private void grow() {
-        int old = frames.length;
-        Frame[] bigger = Arrays.copyOf(frames, old * 2);
-        for (int i = old; i < bigger.length; i++) {
-            bigger[i] = new Frame(this, i);
-        }
-        frames = bigger;
     }
 
     /** An immutable copy of the tree as far as it is published; safe from any thread. */

@@ -9,16 +9,45 @@ import dev.treeprof.spi.ProfilerLookup;
  */
 final class ThreadState {
 
+    /** A generation no cached answer is valid for. */
+    static final int INVALID = -1;
+
     final Thread thread = Thread.currentThread();
     /** The profiler bound by the innermost attach()/enable() on this thread, or null. */
-    TreeProfiler bound;
+    private TreeProfiler bound;
 
-    private TreeProfiler cachedProfiler;
-    private int cachedEpoch;
-    private Segment cachedSegment;
+    /** The recorder generation {@link #cachedSegment} was resolved in, or INVALID. */
+    int validGeneration = INVALID;
+    /** The segment this thread records into, null for none; valid while validGeneration is current. */
+    Segment cachedSegment;
+    /** The profiler and segment last recorded into, kept across generations (a lookup's answer changes often). */
+    private TreeProfiler lastProfiler;
+    private int lastEpoch;
+    private Segment lastSegment;
 
-    /** The segment this thread records into now, or null when nothing records here. */
-    Segment segment(ProfilerLookup[] lookups, TreeProfiler global) {
+    TreeProfiler bound() {
+        return bound;
+    }
+
+    /** Changes this thread's binding; the cached answer no longer holds. */
+    void bind(TreeProfiler profiler) {
+        bound = profiler;
+        validGeneration = INVALID;
+    }
+
+    /**
+     * Finds the segment this thread records into now (null when nothing records here) and caches
+     * it for the generation. With lookups installed the answer depends on the calling context, so
+     * it is not cached across calls.
+     */
+    Segment resolve(ProfilerLookup[] lookups, TreeProfiler global, int generation) {
+        Segment s = segment(lookups, global);
+        validGeneration = lookups.length == 0 ? generation : INVALID;
+        cachedSegment = s;
+        return s;
+    }
+
+    private Segment segment(ProfilerLookup[] lookups, TreeProfiler global) {
         TreeProfiler p = null;
         for (ProfilerLookup lookup : lookups) {
             Profiler q = ask(lookup);
@@ -37,13 +66,13 @@ final class ThreadState {
                 p = global;
             }
         }
-        if (p == cachedProfiler && cachedEpoch == p.epoch) {
-            return cachedSegment;
+        if (p == lastProfiler && lastEpoch == p.epoch) {
+            return lastSegment;
         }
         Segment s = p.segmentFor(this);
-        cachedProfiler = p;
-        cachedEpoch = s.epoch;
-        cachedSegment = s;
+        lastProfiler = p;
+        lastEpoch = s.epoch;
+        lastSegment = s;
         return s;
     }
 
@@ -58,9 +87,9 @@ final class ThreadState {
 
     /** Lets a finished request's profiler (and its tree) be collected even if this thread records nothing more. */
     private void forgetStoppedProfiler() {
-        if (cachedProfiler != null && !cachedProfiler.enabled) {
-            cachedProfiler = null;
-            cachedSegment = null;
+        if (lastProfiler != null && !lastProfiler.enabled) {
+            lastProfiler = null;
+            lastSegment = null;
         }
     }
 }

@@ -118,8 +118,8 @@ public final class TreeProfiler implements Profiler {
     @Override
     public Binding attach() {
         ThreadState ts = Recorder.state();
-        TreeProfiler previous = ts.bound;
-        ts.bound = this;
+        TreeProfiler previous = ts.bound();
+        ts.bind(this);
         return new ThreadBinding(ts, previous);
     }
 
@@ -151,6 +151,7 @@ public final class TreeProfiler implements Profiler {
             epoch++;
             pruneThreshold = MIN_PRUNE_THRESHOLD;
         }
+        Recorder.invalidateAll();
     }
 
     /** What went wrong and was repaired while recording. */
@@ -271,14 +272,14 @@ public final class TreeProfiler implements Profiler {
             if (closed) {
                 return;
             }
-            if (Recorder.state() != state || state.bound != TreeProfiler.this) {
+            if (Recorder.state() != state || state.bound() != TreeProfiler.this) {
                 anomalies.report(Anomalies.Kind.BINDING_OUT_OF_ORDER, "binding of " + TreeProfiler.this);
                 if (Recorder.state() != state) {
                     return;
                 }
             }
             closed = true;
-            state.bound = previous;
+            state.bind(previous);
         }
     }
 }

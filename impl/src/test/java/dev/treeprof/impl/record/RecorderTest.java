@@ -207,12 +207,17 @@ class RecorderTest {
     void disabledBoundProfilerFallsBackToTheDefaultProfiler() {
         TreeProfiler global = new TreeProfiler(clock, 1000);
         global.start();
-        try (Binding b = p.attach()) {
-            assertSame(null, Recorder.state().segment(new dev.treeprof.spi.ProfilerLookup[0], new TreeProfiler()));
-            Segment s = Recorder.state().segment(new dev.treeprof.spi.ProfilerLookup[0], global);
-            assertSame(global, s.profiler);
+        try (Binding b = p.attach()) { // p is bound but not enabled
+            try (Scope s = Recorder.enter(global, A)) {
+                clock.advanceMillis(1);
+            }
         } finally {
             global.disable();
+        }
+        assertEquals(1, global.stats().row("a").totalCalls());
+        assertNull(p.stats().row("a"));
+        try (Scope s = Recorder.enter(global, B)) {
+            assertSame(Scope.noop(), s, "nothing records once the default profiler stops");
         }
     }
 

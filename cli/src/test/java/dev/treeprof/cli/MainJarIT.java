@@ -1,0 +1,109 @@
+package dev.treeprof.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.treeprof.impl.format.Dumps;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the packaged executable jar as a user would ({@code java -jar}), after Maven's package
+ * phase: exit status, standard output and standard error, and that the jar holds everything it
+ * needs (nothing on stderr when all goes well, e.g. no logging warnings).
+ */
+class MainJarIT {
+
+    private static Path jar;
+
+    @TempDir
+    static Path dir;
+
+    private static Path recording;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        String p = System.getProperty("treeprof.cli.jar");
+        assertTrue(p != null, "the build passes the jar's path in treeprof.cli.jar");
+        jar = Path.of(p);
+        assertTrue(Files.isRegularFile(jar), jar + " exists");
+        recording = dir.resolve("GET.orders.20ms.1.json");
+        Fixtures.recording().dumpStats(recording);
+    }
+
+    private static final class Result {
+        int status;
+        String out;
+        String err;
+    }
+
+    private static Result java(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("java -jar did not finish in 120 s");
+        }
+        Result r = new Result();
+        r.status = p.exitValue();
+        r.out = Files.readString(out, StandardCharsets.UTF_8);
+        r.err = Files.readString(err, StandardCharsets.UTF_8);
+        return r;
+    }
+
+    @Test
+    void statsPrintsAsInProcess() throws Exception {
+        Result r = java("stats", recording.getFileName().toString(), "--sort", "cumulative", "--restrict", "fib|db");
+        assertEquals(0, r.status, r.err);
+        assertEquals("", r.err);
+        String expected = Dumps.load(recording).sortStats("cumulative").formatStats("fib|db");
+        // the first line names the file as given: relative here
+        assertEquals(expected.substring(expected.indexOf('\n')), r.out.substring(r.out.indexOf('\n')));
+        assertTrue(r.out.startsWith(expected.substring(0, 24) + "    GET.orders.20ms.1.json\n"), r.out);
+    }
+
+    @Test
+    void convertWritesEveryFormat() throws Exception {
+        for (String name : new String[] {"j.prof", "j.json", "j.speedscope.json", "j.trace.json", "j.folded"}) {
+            Result r = java("convert", recording.toString(), dir.resolve(name).toString());
+            assertEquals(0, r.status, name + ": " + r.err);
+            assertEquals("", r.out + r.err, name);
+        }
+        Result back = java("stats", dir.resolve("j.prof").toString(), "--callees");
+        assertEquals(0, back.status, back.err);
+        assertTrue(back.out.contains("called..."), back.out);
+    }
+
+    @Test
+    void exitStatusesAndMessages() throws Exception {
+        Result help = java("--help");
+        assertEquals(0, help.status);
+        assertEquals(Main.USAGE_TEXT, help.out);
+
+        Result usage = java("stats");
+        assertEquals(2, usage.status);
+        assertEquals("", usage.out);
+        assertTrue(usage.err.startsWith("treeprof: stats: no file given"), usage.err);
+
+        Path bad = Files.writeString(dir.resolve("bad.prof"), "not a profile");
+        Result badFile = java("stats", bad.toString());
+        assertEquals(1, badFile.status);
+        assertEquals("", badFile.out);
+        assertTrue(badFile.err.startsWith("treeprof: " + bad + ": byte offset 0: not a profile"), badFile.err);
+    }
+}

@@ -1,0 +1,202 @@
+package dev.treeprof.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.treeprof.Stats;
+import dev.treeprof.impl.format.Dumps;
+import dev.treeprof.impl.stats.StatsTable;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command in-process: output, exit status and messages. */
+class MainTest {
+
+    @TempDir
+    Path dir;
+
+    private String stdout;
+    private String stderr;
+
+    private int run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+        stdout = out.toString(StandardCharsets.UTF_8);
+        stderr = err.toString(StandardCharsets.UTF_8);
+        return status;
+    }
+
+    private Path recordingJson;
+    private Path rowsProf;
+
+    @BeforeEach
+    void files() throws IOException {
+        recordingJson = dir.resolve("GET.orders.20ms.1.json");
+        Fixtures.recording().dumpStats(recordingJson);
+        rowsProf = dir.resolve("GET.orders.20ms.2.prof");
+        Fixtures.rows(1).dumpStats(rowsProf);
+    }
+
+    private void assertUsage(String message, String... args) {
+        assertEquals(Main.USAGE, run(args), String.join(" ", args));
+        assertEquals("", stdout);
+        assertTrue(stderr.startsWith("treeprof: ") && stderr.contains(message), stderr);
+        assertTrue(stderr.contains("Try 'treeprof --help'"), stderr);
+    }
+
+    private void assertBadFile(Path file, String message, String... args) {
+        assertEquals(Main.BAD_FILE, run(args), String.join(" ", args));
+        assertEquals("", stdout);
+        assertTrue(stderr.startsWith("treeprof: " + file + ": "), stderr);
+        assertTrue(stderr.contains(message), stderr);
+    }
+
+    @Test
+    void printsLikeStatsOfTheLoadedFile() throws IOException {
+        StatsTable loaded = Dumps.load(recordingJson);
+        assertEquals(Main.OK, run("stats", recordingJson.toString()));
+        assertEquals(loaded.formatStats(), stdout);
+        assertEquals("", stderr);
+
+        assertEquals(Main.OK, run("stats", recordingJson.toString(), "--sort", "cumulative,name", "--restrict", "fib|db",
+                "--restrict", "1"));
+        assertEquals(loaded.sortStats("cumulative", "name").formatStats("fib|db", 1), stdout);
+        assertTrue(stdout.contains("List reduced from 4 to 2 due to restriction <'fib|db'>"), stdout);
+
+        assertEquals(Main.OK, run("stats", "--sort=tottime", "--sort", "calls", recordingJson.toString(),
+                "--restrict=0.5", "--callers"));
+        assertEquals(loaded.sortStats("tottime", "calls").formatCallers(0.5), stdout);
+
+        assertEquals(Main.OK, run("stats", recordingJson.toString(), "--callees", "--strip-dirs", "--reverse",
+                "--sort", "stdname"));
+        assertEquals(loaded.stripDirs().sortStats("stdname").reverseOrder().formatCallees(), stdout);
+        assertTrue(stdout.contains("Fib.java:12(fib)"), stdout);
+    }
+
+    @Test
+    void mergesFilesDirectoriesAndPatterns() throws IOException {
+        Path other = dir.resolve("GET.orders.40ms.3.prof");
+        Fixtures.rows(2).dumpStats(other);
+        Path post = dir.resolve("POST.orders.5ms.4.prof");
+        Fixtures.rows(3).dumpStats(post);
+        Stats expected = Dumps.load(rowsProf, other).sortStats("calls");
+
+        assertEquals(Main.OK, run("stats", rowsProf.toString(), other.toString(), "--sort", "calls"));
+        assertEquals(expected.formatStats(), stdout);
+
+        assertEquals(Main.OK, run("stats", dir.resolve("GET.*.prof").toString(), "--sort", "calls"));
+        assertEquals(expected.formatStats(), stdout);
+
+        assertEquals(Main.OK, run("stats", dir.toString(), "--glob", "GET.*.prof", "--sort", "calls"));
+        assertEquals(Dumps.loadDirectory(dir, "GET.*.prof").sortStats("calls").formatStats(), stdout);
+
+        assertEquals(Main.OK, run("stats", dir.toString()));
+        assertTrue(stdout.contains("12 function calls in 0.120 seconds"), stdout);
+
+        assertEquals(Main.BAD_FILE, run("stats", dir.resolve("PUT.*.prof").toString()));
+        assertTrue(stderr.startsWith("treeprof: " + dir + ": no file matches 'PUT.*.prof'"), stderr);
+    }
+
+    @Test
+    void badFilesExitOneNamingTheFile() throws IOException {
+        Path missing = dir.resolve("missing.prof");
+        assertBadFile(missing, "no such file", "stats", missing.toString());
+        Path cut = dir.resolve("cut.prof");
+        byte[] b = Files.readAllBytes(rowsProf);
+        Files.write(cut, java.util.Arrays.copyOf(b, b.length - 10));
+        assertBadFile(cut, "byte offset", "stats", rowsProf.toString(), cut.toString());
+        Path garbage = Files.writeString(dir.resolve("garbage.json"), "{\"format\":\"treeprof\",\"version\":9}");
+        assertBadFile(garbage, "version 9 is newer than this reader", "stats", garbage.toString());
+        Path speedscope = dir.resolve("x.speedscope.json");
+        assertEquals(Main.OK, run("convert", recordingJson.toString(), speedscope.toString()));
+        assertBadFile(speedscope, "a speedscope file", "stats", speedscope.toString());
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        assertUsage("no command given");
+        assertUsage("unknown command 'show'", "show", "x.prof");
+        assertUsage("stats: no file given", "stats");
+        assertUsage("stats: no file given", "stats", "--sort", "calls");
+        assertUsage("unknown option '--bogus'", "stats", "x.prof", "--bogus");
+        assertUsage("--sort needs a value", "stats", "x.prof", "--sort");
+        assertUsage("--sort: unknown sort key 'cum'", "stats", rowsProf.toString(), "--sort", "cum");
+        assertUsage("--sort: empty sort key", "stats", rowsProf.toString(), "--sort", "calls,");
+        assertUsage("--callers and --callees exclude each other", "stats", "x.prof", "--callers", "--callees");
+        assertUsage("--callers takes no value", "stats", "x.prof", "--callers=yes");
+        assertUsage("stats: unknown option '--format'", "stats", "x.prof", "--format", "json");
+        assertUsage("convert: needs at least one input and an output file", "convert", "x.prof");
+        assertUsage("cannot tell the format of", "convert", rowsProf.toString(), dir.resolve("out.txt").toString());
+        assertUsage("--format: unknown format 'xml'", "convert", "a", "b", "--format", "xml");
+        assertUsage("convert: unknown option '--sort'", "convert", "a", "b", "--sort", "calls");
+        assertUsage("--restrict: 99999999999 is too large", "stats", "x.prof", "--restrict", "99999999999");
+    }
+
+    @Test
+    void helpGoesToStdout() {
+        for (String[] args : List.of(new String[] {"--help"}, new String[] {"-h"}, new String[] {"stats", "--help"},
+                new String[] {"convert", "a", "-h"})) {
+            assertEquals(Main.OK, run(args));
+            assertEquals(Main.USAGE_TEXT, stdout);
+            assertEquals("", stderr);
+        }
+    }
+
+    @Test
+    void restrictionsParseAsPstatsArguments() throws Exception {
+        assertEquals(10, Main.Options.restriction("10"));
+        assertEquals(0.5, Main.Options.restriction("0.5"));
+        assertEquals(0.25, Main.Options.restriction(".25"));
+        assertEquals(0.1, Main.Options.restriction("1e-1"));
+        assertEquals("db\\.query", Main.Options.restriction("db\\.query"));
+        assertEquals("(10)", Main.Options.restriction("(10)"));
+    }
+
+    @Test
+    void convertsBetweenFormats() throws IOException {
+        StatsTable recorded = Dumps.load(recordingJson).withFileHeaders(List.of());
+        for (String name : new String[] {"o.prof", "o.json", "o.speedscope.json", "o.trace.json", "o.folded",
+                "o.collapsed"}) {
+            Path out = dir.resolve(name);
+            assertEquals(Main.OK, run("convert", recordingJson.toString(), out.toString()), stderr);
+            assertEquals("", stdout + stderr);
+            assertTrue(Files.size(out) > 0, name);
+        }
+        assertEquals(recorded.sortStats("cumulative").formatStats(),
+                Dumps.load(dir.resolve("o.prof")).withFileHeaders(List.of()).sortStats("cumulative").formatStats());
+        assertEquals(recorded.threads(), Dumps.load(dir.resolve("o.json")).threads());
+        assertTrue(Files.readString(dir.resolve("o.folded")).contains("GET /orders;db.query 12003\n"),
+                Files.readString(dir.resolve("o.folded")));
+
+        Path forced = dir.resolve("forced.out");
+        assertEquals(Main.OK, run("convert", recordingJson.toString(), forced.toString(), "--format", "speedscope"));
+        assertTrue(Files.readString(forced).startsWith("{\"$schema\":\"https://www.speedscope.app/"));
+
+        Path merged = dir.resolve("merged.prof");
+        assertEquals(Main.OK, run("convert", rowsProf.toString(), recordingJson.toString(), merged.toString()));
+        assertEquals(Dumps.load(rowsProf, recordingJson).totalCalls(), Dumps.load(merged).totalCalls());
+    }
+
+    @Test
+    void convertFailuresNameTheFile() throws IOException {
+        Path folded = dir.resolve("rows.folded");
+        assertBadFile(folded, "needs call trees", "convert", rowsProf.toString(), folded.toString());
+        assertTrue(Files.notExists(folded));
+        Path nowhere = dir.resolve("no/such/dir/out.prof");
+        assertBadFile(nowhere, "cannot write: no such directory", "convert", rowsProf.toString(), nowhere.toString());
+        Path cut = Files.write(dir.resolve("empty.prof"), new byte[0]);
+        Path out = dir.resolve("out.json");
+        assertBadFile(cut, "the file is empty", "convert", cut.toString(), out.toString());
+        assertTrue(Files.notExists(out), "nothing is written when an input is bad");
+    }
+}

@@ -1,0 +1,305 @@
+package dev.treeprof.impl.format;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.treeprof.ScopeName;
+import dev.treeprof.impl.stats.StatsTable;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The drawing formats: speedscope, Chrome trace events and folded stacks. All three come from the
+ * aggregated call tree (one node per call path, summed over calls), so a scope's own time is laid
+ * first and its children follow end to end in first-seen order: the layout shows where the time
+ * went, not when. The speedscope and trace files say so in their names. Putting the own time first
+ * also keeps a child from starting at the same instant as its parent whenever the parent has own
+ * time, which spares viewers that order equal timestamps arbitrarily (Perfetto).
+ */
+final class Exports {
+
+    /** What the speedscope and trace files say about themselves. */
+    static final String NOTE = "aggregated time per call path, not a timeline: calls of the same path are summed, "
+            + "a scope's own time comes first, then its children end to end in first-seen order";
+
+    /** Folded stacks deeper than this are cut and summed into a truncation frame. */
+    static final int FOLDED_MAX_DEPTH = 1024;
+
+    private Exports() {
+    }
+
+    static void requireTrees(StatsTable stats, DumpFormat format) {
+        if (stats.threads().isEmpty()) {
+            throw new IllegalArgumentException(format.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                    + " export needs call trees, and these stats have none (flat rows, e.g. loaded from a .prof file, "
+                    + "cannot be drawn as a tree without guessing); write .prof or .json instead");
+        }
+    }
+
+    private static String title(StatsTable stats) {
+        Map<String, String> m = stats.metadata();
+        StringBuilder b = new StringBuilder();
+        if (m.containsKey("method")) {
+            b.append(m.get("method")).append(' ');
+        }
+        if (m.containsKey("path")) {
+            b.append(m.get("path")).append(' ');
+        }
+        return b.append("(treeprof: ").append(NOTE).append(')').toString();
+    }
+
+    /**
+     * speedscope: one evented profile per thread name. Evented rather than sampled because a
+     * sampled profile repeats the whole stack per sample, which grows with the square of the
+     * depth; open/close events stay linear in the number of nodes.
+     */
+    static void speedscope(StatsTable stats, OutputStream out, JsonFactory factory) throws IOException {
+        requireTrees(stats, DumpFormat.SPEEDSCOPE);
+        Map<String, MergedTree.Node> threads = MergedTree.byThreadName(stats.threads());
+        Map<ScopeName, Integer> frames = new LinkedHashMap<>();
+        for (MergedTree.Node root : threads.values()) {
+            MergedTree.preOrder(root, new MergedTree.Visitor() {
+                @Override
+                public void enter(MergedTree.Node n, int depth) {
+                    frames.putIfAbsent(n.name, frames.size());
+                }
+
+                @Override
+                public void leave(MergedTree.Node n, int depth) {
+                }
+            });
+        }
+        try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeStringField("$schema", "https://www.speedscope.app/file-format-schema.json");
+            g.writeStringField("name", title(stats));
+            g.writeStringField("exporter", "treeprof");
+            g.writeNumberField("activeProfileIndex", 0);
+            g.writeObjectFieldStart("shared");
+            g.writeArrayFieldStart("frames");
+            for (ScopeName f : frames.keySet()) {
+                g.writeStartObject();
+                if (ScopeName.NO_FILE.equals(f.file()) && f.line() == 0) {
+                    g.writeStringField("name", f.label());
+                } else {
+                    g.writeStringField("name", f.function());
+                    g.writeStringField("file", f.file());
+                    g.writeNumberField("line", f.line());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            g.writeArrayFieldStart("profiles");
+            for (Map.Entry<String, MergedTree.Node> t : threads.entrySet()) {
+                g.writeStartObject();
+                g.writeStringField("type", "evented");
+                g.writeStringField("name", t.getKey() + " (aggregated, not a timeline)");
+                g.writeStringField("unit", "nanoseconds");
+                g.writeNumberField("startValue", 0);
+                List<long[]> events = layout(t.getValue(), frames);
+                long end = events.isEmpty() ? 0 : events.get(events.size() - 1)[2];
+                g.writeNumberField("endValue", end);
+                g.writeArrayFieldStart("events");
+                for (long[] e : events) {
+                    g.writeStartObject();
+                    g.writeStringField("type", e[0] == 0 ? "O" : "C");
+                    g.writeNumberField("frame", e[1]);
+                    g.writeNumberField("at", e[2]);
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            g.writeRaw('\n');
+        }
+    }
+
+    /**
+     * Lays a tree out: {@code {0 = open / 1 = close, frame, at}} in file order. A scope's children
+     * start after its own time; it closes at its start plus its total time, or after its last child
+     * if own time and children add up to more (possible only with repaired scopes), so events
+     * always nest and never go back.
+     */
+    private static List<long[]> layout(MergedTree.Node root, Map<ScopeName, Integer> frames) throws IOException {
+        List<long[]> events = new ArrayList<>();
+        Deque<long[]> open = new ArrayDeque<>(); // {start, cursor}
+        long[] top = {0, 0};
+        open.push(top);
+        MergedTree.preOrder(root, new MergedTree.Visitor() {
+            @Override
+            public void enter(MergedTree.Node n, int depth) {
+                long start = open.peek()[1];
+                events.add(new long[] {0, frames.get(n.name), start});
+                open.push(new long[] {start, start + Math.max(0, n.selfNanos)});
+            }
+
+            @Override
+            public void leave(MergedTree.Node n, int depth) {
+                long[] me = open.pop();
+                long end = Math.max(me[0] + Math.max(0, n.totalNanos), me[1]);
+                events.add(new long[] {1, frames.get(n.name), end});
+                open.peek()[1] = end;
+            }
+        });
+        return events;
+    }
+
+    /**
+     * Chrome trace events: a complete ({@code X}) event per call path, parents before children,
+     * times in microseconds written as exact decimals of the nanosecond values.
+     */
+    static void chromeTrace(StatsTable stats, OutputStream out, JsonFactory factory) throws IOException {
+        requireTrees(stats, DumpFormat.CHROME_TRACE);
+        Map<String, MergedTree.Node> threads = MergedTree.byThreadName(stats.threads());
+        try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeStringField("displayTimeUnit", "ns");
+            g.writeObjectFieldStart("otherData");
+            g.writeStringField("exporter", "treeprof");
+            g.writeStringField("note", NOTE);
+            for (Map.Entry<String, String> e : stats.metadata().entrySet()) {
+                if (!e.getKey().equals("exporter") && !e.getKey().equals("note")) {
+                    g.writeStringField(e.getKey(), e.getValue());
+                }
+            }
+            g.writeEndObject();
+            g.writeArrayFieldStart("traceEvents");
+            g.writeStartObject();
+            g.writeStringField("ph", "M");
+            g.writeStringField("name", "process_name");
+            g.writeNumberField("pid", 1);
+            g.writeNumberField("tid", 0);
+            g.writeObjectFieldStart("args");
+            g.writeStringField("name", title(stats));
+            g.writeEndObject();
+            g.writeEndObject();
+            int tid = 0;
+            for (Map.Entry<String, MergedTree.Node> t : threads.entrySet()) {
+                tid++;
+                g.writeStartObject();
+                g.writeStringField("ph", "M");
+                g.writeStringField("name", "thread_name");
+                g.writeNumberField("pid", 1);
+                g.writeNumberField("tid", tid);
+                g.writeObjectFieldStart("args");
+                g.writeStringField("name", t.getKey() + " (aggregated, not a timeline)");
+                g.writeEndObject();
+                g.writeEndObject();
+                traceEvents(g, t.getValue(), tid);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            g.writeRaw('\n');
+        }
+    }
+
+    private static void traceEvents(JsonGenerator g, MergedTree.Node root, int tid) throws IOException {
+        // X events must come parent first but need the duration, which for a parent whose children
+        // overran it is known only after the children: lay out first, then write in pre-order
+        List<Object[]> pre = new ArrayList<>(); // {node, start, end}
+        Deque<Object[]> open = new ArrayDeque<>();
+        Object[] top = {null, 0L, 0L, 0L};
+        open.push(top); // {node, start, cursor, index}
+        MergedTree.preOrder(root, new MergedTree.Visitor() {
+            @Override
+            public void enter(MergedTree.Node n, int depth) {
+                long start = (Long) open.peek()[2];
+                Object[] ev = {n, start, start};
+                pre.add(ev);
+                open.push(new Object[] {ev, start, start + Math.max(0, n.selfNanos)});
+            }
+
+            @Override
+            public void leave(MergedTree.Node n, int depth) {
+                Object[] me = open.pop();
+                long start = (Long) me[1];
+                long end = Math.max(start + Math.max(0, n.totalNanos), (Long) me[2]);
+                ((Object[]) me[0])[2] = end;
+                open.peek()[2] = end;
+            }
+        });
+        for (Object[] ev : pre) {
+            MergedTree.Node n = (MergedTree.Node) ev[0];
+            long start = (Long) ev[1];
+            long end = (Long) ev[2];
+            g.writeStartObject();
+            g.writeStringField("ph", "X");
+            g.writeStringField("name", n.name.label());
+            g.writeStringField("cat", "treeprof");
+            g.writeNumberField("pid", 1);
+            g.writeNumberField("tid", tid);
+            g.writeFieldName("ts");
+            g.writeNumber(micros(start));
+            g.writeFieldName("dur");
+            g.writeNumber(micros(end - start));
+            g.writeObjectFieldStart("args");
+            g.writeNumberField("calls", n.calls);
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+    }
+
+    private static String micros(long nanos) {
+        return BigDecimal.valueOf(nanos, 3).toPlainString();
+    }
+
+    /**
+     * Folded stacks: {@code frame;frame;frame <self microseconds>} for each call path with self
+     * time (and every leaf), all threads summed, frames root first. Labels lose the characters
+     * the format reserves: {@code ;} becomes {@code :}, line breaks become spaces.
+     */
+    static void folded(StatsTable stats, OutputStream out) throws IOException {
+        requireTrees(stats, DumpFormat.FOLDED);
+        MergedTree.Node root = MergedTree.all(stats.threads(), FOLDED_MAX_DEPTH);
+        Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+        List<String> path = new ArrayList<>();
+        MergedTree.preOrder(root, new MergedTree.Visitor() {
+            @Override
+            public void enter(MergedTree.Node n, int depth) throws IOException {
+                path.add(frame(n.name));
+                if (n.selfNanos > 0 || n.children.isEmpty()) {
+                    for (int i = 0; i < path.size(); i++) {
+                        if (i > 0) {
+                            w.write(';');
+                        }
+                        w.write(path.get(i));
+                    }
+                    w.write(' ');
+                    w.write(Long.toString(Math.max(0, Math.floorDiv(n.selfNanos + 500, 1000))));
+                    w.write('\n');
+                }
+            }
+
+            @Override
+            public void leave(MergedTree.Node n, int depth) {
+                path.remove(path.size() - 1);
+            }
+        });
+        w.flush();
+    }
+
+    private static String frame(ScopeName name) {
+        String label = name.label();
+        StringBuilder b = new StringBuilder(label.length());
+        for (int i = 0; i < label.length(); i++) {
+            char c = label.charAt(i);
+            b.append(c == ';' ? ':' : c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
+        }
+        String s = b.toString().trim();
+        return s.isEmpty() ? "?" : s;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.treeprof.impl.format;
+
+import dev.treeprof.ScopeName;
+import dev.treeprof.impl.stats.ThreadProfile;
+import dev.treeprof.impl.stats.TreeNode;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A mutable call tree that sums several trees path by path, built and walked without recursion
+ * (recorded trees can be deeper than the Java stack). The exporters draw from it.
+ */
+final class MergedTree {
+
+    /** Marks where the folded writer cut stacks deeper than its limit. */
+    static final ScopeName TRUNCATED = ScopeName.of("[deeper frames truncated]");
+
+    static final class Node {
+        final ScopeName name;
+        long calls;
+        long totalNanos;
+        long selfNanos;
+        final Map<ScopeName, Node> children = new LinkedHashMap<>();
+
+        Node(ScopeName name) {
+            this.name = name;
+        }
+
+        Node child(ScopeName n) {
+            return children.computeIfAbsent(n, Node::new);
+        }
+    }
+
+    private MergedTree() {
+    }
+
+    /** Groups threads by name, keeping first-seen order, and merges each group's trees. */
+    static Map<String, Node> byThreadName(List<ThreadProfile> threads) {
+        Map<String, Node> out = new LinkedHashMap<>();
+        for (ThreadProfile t : threads) {
+            Node root = out.computeIfAbsent(t.threadName(), n -> new Node(t.root().name()));
+            add(root, t.root(), Integer.MAX_VALUE);
+        }
+        return out;
+    }
+
+    /**
+     * Every thread's tree summed into one. Nodes deeper than {@code maxDepth} (the root's children
+     * are depth 1) are summed into a {@link #TRUNCATED} child of their ancestor at that depth.
+     */
+    static Node all(List<ThreadProfile> threads, int maxDepth) {
+        Node root = new Node(ScopeName.of("<root>"));
+        for (ThreadProfile t : threads) {
+            add(root, t.root(), maxDepth);
+        }
+        return root;
+    }
+
+    private static void add(Node into, TreeNode root, int maxDepth) {
+        into.calls += root.calls();
+        into.totalNanos += root.totalNanos();
+        into.selfNanos += root.selfNanos();
+        // frames: source node, target node, depth of the source node
+        Deque<Object[]> stack = new ArrayDeque<>();
+        stack.push(new Object[] {root, into, 0});
+        while (!stack.isEmpty()) {
+            Object[] f = stack.pop();
+            TreeNode src = (TreeNode) f[0];
+            Node dst = (Node) f[1];
+            int depth = (Integer) f[2];
+            for (TreeNode c : src.children()) {
+                int d = depth + 1;
+                if (d > maxDepth) {
+                    Node cut = dst.child(TRUNCATED);
+                    cut.calls += c.calls();
+                    cut.totalNanos += c.totalNanos();
+                    // the whole cut subtree's time is the cut frame's own
+                    cut.selfNanos += c.totalNanos();
+                    continue;
+                }
+                Node target = dst.child(c.name());
+                target.calls += c.calls();
+                target.totalNanos += c.totalNanos();
+                target.selfNanos += c.selfNanos();
+                stack.push(new Object[] {c, target, d});
+            }
+        }
+    }
+
+    /** The nodes below the root in depth-first pre-order, each with its depth (root's children: 1). */
+    static void preOrder(Node root, Visitor v) throws IOException {
+        Deque<Object[]> stack = new ArrayDeque<>();
+        List<Node> kids = new ArrayList<>(root.children.values());
+        for (int i = kids.size() - 1; i >= 0; i--) {
+            stack.push(new Object[] {kids.get(i), 1, Boolean.FALSE});
+        }
+        while (!stack.isEmpty()) {
+            Object[] f = stack.pop();
+            Node n = (Node) f[0];
+            int depth = (Integer) f[1];
+            if (f[2] == Boolean.TRUE) {
+                v.leave(n, depth);
+                continue;
+            }
+            v.enter(n, depth);
+            stack.push(new Object[] {n, depth, Boolean.TRUE});
+            List<Node> ck = new ArrayList<>(n.children.values());
+            for (int i = ck.size() - 1; i >= 0; i--) {
+                stack.push(new Object[] {ck.get(i), depth + 1, Boolean.FALSE});
+            }
+        }
+    }
+
+    /** Callbacks of {@link #preOrder}. */
+    interface Visitor {
+        void enter(Node n, int depth) throws IOException;
+
+        void leave(Node n, int depth) throws IOException;
+    }
+}

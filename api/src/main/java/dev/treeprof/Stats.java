@@ -100,10 +100,13 @@ public interface Stats {
     /**
      * Writes these stats to a file. The format follows the extension: {@code .prof} (Python's
      * pstats format), {@code .json} (treeprof's lossless format), {@code .speedscope.json},
-     * {@code .trace.json} (Chrome trace) and {@code .folded}/{@code .collapsed}.
+     * {@code .trace.json} (Chrome trace) and {@code .folded}/{@code .collapsed}. The file is
+     * written beside the target and moved into place, so no reader sees half a dump.
      *
      * @throws IOException when the file cannot be written
-     * @throws IllegalArgumentException for an unknown extension
+     * @throws IllegalArgumentException for an unknown extension; for {@code .prof} of stats without
+     *     rows (pstats cannot load an empty profile); for the speedscope, trace and folded formats
+     *     of stats that have no call trees (e.g. loaded from {@code .prof}: the paths are unknown)
      */
     void dumpStats(Path file) throws IOException;
 

@@ -43,6 +43,7 @@ public final class TreeProfiler implements Profiler {
     /** Trees of ended threads, by thread name; guarded by lock. */
     private Map<String, CallTree> ended = new LinkedHashMap<>();
     private int pruneThreshold = MIN_PRUNE_THRESHOLD;
+    private volatile boolean everStarted;
     private volatile long startedMillis;
     private volatile long startedNanos;
     private volatile long stoppedNanos;
@@ -83,7 +84,8 @@ public final class TreeProfiler implements Profiler {
             }
             startedMillis = System.currentTimeMillis();
             startedNanos = clock.nanoTime();
-            stoppedNanos = 0;
+            stoppedNanos = startedNanos;
+            everStarted = true;
             enabled = true;
             Recorder.profilerEnabled(true);
         }
@@ -234,7 +236,7 @@ public final class TreeProfiler implements Profiler {
     @Override
     public Stats stats() {
         long stop = enabled ? clock.nanoTime() : stoppedNanos;
-        long duration = startedNanos == 0 ? 0 : Math.max(0, stop - startedNanos);
+        long duration = everStarted ? Math.max(0, stop - startedNanos) : 0;
         return StatsTable.fromThreads(threadProfiles(), startedMillis, duration);
     }
 

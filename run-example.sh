@@ -2,14 +2,15 @@
 # Runs treeprof's examples end to end: builds the project (tests skipped), then runs the chosen example.
 #   ./run-example.sh              all examples
 #   ./run-example.sh walkthrough  the cProfile walkthrough (sleep + recursion), dumps to ./profile_output/
+#   ./run-example.sh undertow     the walkthrough's Flask app on Undertow, profiled per request
 set -euo pipefail
 cd "$(dirname "$0")"
 which="${1:-all}"
-mvn -B -q -ntp install -DskipTests
+mvn -B -q -ntp install -DskipTests -pl examples -am
 run() { mvn -B -q -ntp -pl examples exec:java -Dexec.mainClass="$1" ${2:+-Dexec.args="$2"}; }
 case "$which" in
   walkthrough|all) run dev.treeprof.examples.Walkthrough profile_output ;;&
-  walkthrough) ;;
-  all) ;;
-  *) echo "usage: $0 [walkthrough|all]" >&2; exit 2 ;;
+  undertow|all) run dev.treeprof.examples.undertow.UndertowWalkthrough profile_output ;;&
+  walkthrough|undertow|all) ;;
+  *) echo "usage: $0 [walkthrough|undertow|all]" >&2; exit 2 ;;
 esac

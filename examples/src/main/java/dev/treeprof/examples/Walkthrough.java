@@ -63,14 +63,16 @@ public final class Walkthrough {
         stats.printCallers();
         stats.printCallees();
         Files.createDirectories(out);
-        Path prof = out.resolve("recursive.prof");
-        try {
-            pr.dumpStats(prof);
-            System.out.println("Dumped to " + prof + "; open it with: python3 -c \"import pstats; "
-                    + "pstats.Stats('" + prof + "').sort_stats('cumtime').print_stats()\"");
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            System.out.println("Not dumped: " + e.getMessage());
+        for (String name : new String[] {"recursive.prof", "recursive.json", "recursive.speedscope.json",
+                "recursive.trace.json", "recursive.folded"}) {
+            pr.dumpStats(out.resolve(name));
         }
+        Path prof = out.resolve("recursive.prof");
+        System.out.println("Dumped " + prof + " (and .json, .speedscope.json, .trace.json, .folded) in " + out
+                + "; open it with: python3 -c \"import pstats; pstats.Stats('" + prof
+                + "').sort_stats('cumtime').print_stats()\"");
+        System.out.println("== Loaded back from " + prof);
+        Stats.load(prof).sortStats("cumtime").printStats();
         return stats;
     }
 

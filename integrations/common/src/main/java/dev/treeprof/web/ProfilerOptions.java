@@ -61,6 +61,8 @@ public final class ProfilerOptions {
     private final Duration recentMaxAge;
     private final Ticker ticker;
     private final Executor executor;
+    /** The default executor: the thread that calls finish. */
+    private static final Executor CALLER_THREAD = Runnable::run;
 
     private ProfilerOptions(Builder b) {
         this.output = b.output;
@@ -163,6 +165,14 @@ public final class ProfilerOptions {
         return executor;
     }
 
+    /**
+     * Whether {@link Builder#executor(Executor)} was given. Framework modules use it to decide
+     * whether they must move the finishing work off an I/O thread themselves.
+     */
+    public boolean hasExecutor() {
+        return executor != CALLER_THREAD;
+    }
+
     @Override
     public String toString() {
         return "ProfilerOptions[sortBy=" + sortBy + ", restrictions=" + restrictions + ", profileDir=" + profileDir
@@ -194,7 +204,7 @@ public final class ProfilerOptions {
         private int recentCapacity = DEFAULT_RECENT_CAPACITY;
         private Duration recentMaxAge = DEFAULT_RECENT_MAX_AGE;
         private Ticker ticker = Ticker.systemTicker();
-        private Executor executor = Runnable::run;
+        private Executor executor = CALLER_THREAD;
 
         private Builder() {
         }

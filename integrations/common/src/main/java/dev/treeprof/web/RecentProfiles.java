@@ -54,7 +54,10 @@ public final class RecentProfiles {
 
     /** The kept profiles, newest first. */
     public List<RequestProfile> list() {
-        List<RequestProfile> all = new ArrayList<>(cache.asMap().values());
+        List<RequestProfile> all;
+        synchronized (this) { // add() trims to capacity under this lock: never observe one too many
+            all = new ArrayList<>(cache.asMap().values());
+        }
         all.sort(Comparator.comparingLong(RequestProfile::sequence).reversed());
         return all;
     }

@@ -3,6 +3,7 @@
 #   ./run-example.sh              all examples
 #   ./run-example.sh walkthrough  the cProfile walkthrough (sleep + recursion), dumps to ./profile_output/
 #   ./run-example.sh undertow     the walkthrough's Flask app on Undertow, profiled per request
+#   ./run-example.sh vertx        the same app on Vert.x: timers, executeBlocking, one profile per request
 set -euo pipefail
 cd "$(dirname "$0")"
 which="${1:-all}"
@@ -11,6 +12,7 @@ run() { mvn -B -q -ntp -pl examples exec:java -Dexec.mainClass="$1" ${2:+-Dexec.
 case "$which" in
   walkthrough|all) run dev.treeprof.examples.Walkthrough profile_output ;;&
   undertow|all) run dev.treeprof.examples.undertow.UndertowWalkthrough profile_output ;;&
-  walkthrough|undertow|all) ;;
-  *) echo "usage: $0 [walkthrough|undertow|all]" >&2; exit 2 ;;
+  vertx|all) run dev.treeprof.examples.vertx.VertxWalkthrough profile_output ;;&
+  walkthrough|undertow|vertx|all) ;;
+  *) echo "usage: $0 [walkthrough|undertow|vertx|all]" >&2; exit 2 ;;
 esac

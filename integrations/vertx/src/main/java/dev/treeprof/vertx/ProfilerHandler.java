@@ -1,0 +1,166 @@
+package dev.treeprof.vertx;
+
+import dev.treeprof.web.ProfiledRequest;
+import dev.treeprof.web.ProfilerOptions;
+import dev.treeprof.web.RecentProfiles;
+import dev.treeprof.web.RequestInfo;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * werkzeug's {@code ProfilerMiddleware} for vertx-web: profiles each request from the moment it
+ * reaches this handler until its response ends, across every asynchronous hop of the request.
+ *
+ * <pre>{@code
+ * Router router = Router.router(vertx);
+ * router.route().order(Integer.MIN_VALUE).handler(ProfilerHandler.create(ProfilerOptions.builder()
+ *         .sortBy("cumtime", "calls")
+ *         .profileDir(Path.of("profiles"))
+ *         .build()));
+ * router.get("/hello").handler(rc -> {
+ *     try (Scope s = Profile.scope("hello")) { ... }            // lands in this request's profile
+ *     vertx.setTimer(10, id -> { try (Scope s = Profile.scope("later")) { ... } });  // so does this
+ * });
+ * }</pre>
+ *
+ * <p><b>Which scopes count.</b> The profiler of a request is bound to the request's duplicated
+ * Vert.x context, which Vert.x makes current again for every callback of the request: future
+ * continuations ({@code compose}, {@code onSuccess}), timers, {@code executeBlocking} on worker
+ * threads, WebClient and event-bus replies. A scope opened there lands in the request's profile,
+ * and never in another request's, however many requests interleave on one event loop (see
+ * {@link VertxProfilerLookup}). Work on threads Vert.x does not know (a JDK executor) needs the
+ * profiler carried explicitly: {@code profiledRequest(rc).wrap(task)}. Each thread that recorded
+ * gets its own call tree, merged into one pstats table per request.
+ *
+ * <p><b>The end.</b> The request ends when vertx-web reports its response ended
+ * ({@link RoutingContext#addEndHandler}); a closed connection or failed response also ends it, with
+ * an {@code error} entry in the profile's metadata. The profile is then built, printed (werkzeug's
+ * report), written under a safe file name and kept in {@link #recent()}: on a treeprof daemon thread
+ * ({@code treeprof-vertx-finisher-N}), never on the event loop, then on the options' executor if one
+ * was set. Scopes still open at the end are dropped, like cProfile's. Application code that sets
+ * the core response's {@code endHandler} or {@code closeHandler} itself replaces vertx-web's (and
+ * so silences every {@code addEndHandler}, this one's included); such a request's profile is
+ * finished only once the request has been garbage-collected, with status unknown and
+ * {@code error} = "request end not observed". Use {@code rc.addEndHandler} instead.
+ *
+ * <p><b>Never in the way.</b> The handler only registers an end handler and calls
+ * {@code next()}: the response is never changed, and a failure of the profiler (a bad file name, a
+ * full disk, a failing {@code profileIf}) is logged and never reaches the request. Mount it first
+ * (lowest {@code order}); it passes over a request that an outer treeprof handler already profiles,
+ * and a rerouted request keeps its first profile.
+ */
+public final class ProfilerHandler implements Handler<RoutingContext> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProfilerHandler.class);
+    /** The {@link RoutingContext} key of the request's {@link ProfiledRequest}. */
+    static final String KEY = "dev.treeprof.vertx.request";
+
+    private final VertxProfiling profiling;
+    private final AtomicBoolean warned = new AtomicBoolean();
+
+    private ProfilerHandler(ProfilerOptions options) {
+        this.profiling = new VertxProfiling(options);
+    }
+
+    /** A handler with werkzeug's defaults: every request profiled, the report printed to {@code System.out}, no files. */
+    public static ProfilerHandler create() {
+        return create(ProfilerOptions.defaults());
+    }
+
+    /**
+     * A handler with these options. The first handler (of this class or
+     * {@link ProfilingRequestHandler}) installs {@link VertxProfilerLookup}.
+     *
+     * @throws NullPointerException if options is null
+     */
+    public static ProfilerHandler create(ProfilerOptions options) {
+        return new ProfilerHandler(options);
+    }
+
+    /** The profiles of this handler's recent requests. */
+    public RecentProfiles recent() {
+        return profiling.profiling().recent();
+    }
+
+    /** The options. */
+    public ProfilerOptions options() {
+        return profiling.profiling().options();
+    }
+
+    /**
+     * The request's profile handle, set by a {@code ProfilerHandler} earlier in the route chain:
+     * e.g. {@code profiledRequest(rc).wrap(task)} to profile a task run on a non-Vert.x executor.
+     * {@link ProfiledRequest#notProfiled()} when the request is not profiled.
+     */
+    public static ProfiledRequest profiledRequest(RoutingContext rc) {
+        Object r = rc == null ? null : rc.get(KEY);
+        return r instanceof ProfiledRequest ? (ProfiledRequest) r : ProfiledRequest.notProfiled();
+    }
+
+    @Override
+    public void handle(RoutingContext rc) {
+        try {
+            if (rc.get(KEY) == null) {
+                start(rc);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            if (warned.compareAndSet(false, true)) {
+                LOG.warn("treeprof could not profile a request (further failures at DEBUG)", e);
+            } else {
+                LOG.debug("treeprof could not profile a request: {}", e.toString());
+            }
+        }
+        rc.next();
+    }
+
+    private void start(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        VertxProfiling.Active active = profiling.begin(Vertx.currentContext(), request.method().name(), request.path());
+        if (active == null) {
+            rc.put(KEY, ProfiledRequest.notProfiled());
+            return;
+        }
+        rc.put(KEY, active.request());
+        rc.addEndHandler(ar -> ended(rc, active, ar));
+    }
+
+    private static void ended(RoutingContext rc, VertxProfiling.Active active, AsyncResult<Void> ar) {
+        int status = RequestInfo.UNKNOWN_STATUS;
+        Map<String, String> attributes = new LinkedHashMap<>();
+        try {
+            HttpServerResponse response = rc.response();
+            if (response.ended()) {
+                status = response.getStatusCode();
+            }
+            if (ar.failed()) {
+                attributes.put(VertxProfiling.ERROR, describe(ar.cause()));
+            }
+            Route route = rc.currentRoute();
+            String path = route == null ? null : route.getPath();
+            if (path != null) {
+                attributes.put(VertxProfiling.ROUTE, path);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("treeprof could not read the end of {}: {}", active.request(), e.toString());
+        }
+        active.end(status, attributes);
+    }
+
+    static String describe(Throwable t) {
+        if (t == null) {
+            return "failed";
+        }
+        String m = t.getMessage();
+        return m == null || m.isEmpty() ? t.getClass().getSimpleName() : m;
+    }
+}

@@ -40,7 +40,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
@@ -446,23 +445,7 @@ class RequestProfilingTest {
     }
 
     /** Whether impl's Dumps writes and loads {@code .prof} yet (it is being written concurrently). */
-    static boolean dumpsHandlesProf() {
-        try {
-            Path f = Files.createTempFile("treeprof-probe", ".prof");
-            try {
-                dev.treeprof.impl.stats.StatsTable.empty().dumpStats(f);
-                Stats.load(f);
-                return true;
-            } finally {
-                Files.deleteIfExists(f);
-            }
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
     @Test
-    @EnabledIf("dumpsHandlesProf")
     void defaultWriterDumpsAProfFileThatLoadsBack() throws Exception {
         Path dir = tmp.resolve("prof");
         RequestProfiling profiling = new RequestProfiling(ProfilerOptions.builder().noOutput().profileDir(dir).build());

@@ -1,0 +1,124 @@
+package dev.treeprof.benchmarks;
+
+import dev.treeprof.Profile;
+import dev.treeprof.Scope;
+import dev.treeprof.ScopeName;
+import dev.treeprof.Stats;
+import dev.treeprof.impl.record.Clock;
+import dev.treeprof.impl.record.TreeProfiler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The cold side: turning a big recording into stats and files. The recording is one thread's tree
+ * of exactly {@value #NODES} nodes (10 children per node, 5 levels, filled depth-first) where every
+ * node has its own function name, so the flat stats also have {@value #NODES} rows: the worst case
+ * for both the tree walk and the row table.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = Settings.BULK_WARMUP_ITERATIONS, time = Settings.BULK_WARMUP_SECONDS)
+@Measurement(iterations = Settings.BULK_ITERATIONS, time = Settings.BULK_SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+public class TreeprofBulk {
+
+    static final int NODES = 100_000;
+    private static final int FANOUT = 10;
+    private static final int DEPTH = 5;
+
+    /** A stopped profiler holding the 100k-node tree. */
+    @State(org.openjdk.jmh.annotations.Scope.Benchmark)
+    public static class Recorded {
+        TreeProfiler profiler;
+        private ScopeName[] names;
+        private int made;
+
+        @Setup(Level.Trial)
+        public void record() {
+            names = new ScopeName[NODES];
+            for (int i = 0; i < NODES; i++) {
+                // call-site style labels, like Profile.scope() makes: file:line(function)
+                names[i] = ScopeName.of("com/example/pkg" + (i % 97) + "/Service" + (i % 1009) + ".java",
+                        1 + i % 4000, "method" + i);
+            }
+            profiler = new TreeProfiler(Clock.SYSTEM, 2 * NODES);
+            profiler.enable();
+            made = 0;
+            fill(0);
+            profiler.disable();
+            names = null;
+            int rows = profiler.stats().rows().size();
+            if (rows != NODES) {
+                throw new IllegalStateException("expected " + NODES + " rows, got " + rows);
+            }
+        }
+
+        /** Opens FANOUT children under the current scope, depth-first, until NODES scopes exist. */
+        private void fill(int depth) {
+            for (int i = 0; i < FANOUT && made < NODES; i++) {
+                try (Scope s = Profile.scope(names[made++])) {
+                    if (depth + 1 < DEPTH) {
+                        fill(depth + 1);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The stats of the recording, taken once, and a scratch directory for the dumps. */
+    @State(org.openjdk.jmh.annotations.Scope.Benchmark)
+    public static class Dump {
+        /** File extension choosing the format, as {@code Stats.dumpStats(Path)} does. */
+        @Param({"prof", "json", "speedscope.json", "trace.json", "folded"})
+        public String format;
+
+        Stats stats;
+        Path dir;
+        Path file;
+
+        @Setup(Level.Trial)
+        public void setUp(Recorded recorded) throws IOException {
+            stats = recorded.profiler.stats();
+            dir = Files.createTempDirectory("treeprof-bench-dump");
+            file = dir.resolve("bench." + format);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            long size = Files.exists(file) ? Files.size(file) : -1;
+            System.out.println("\n" + file.getFileName() + ": " + size + " bytes");
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** Snapshot every tree and flatten it into cProfile rows. */
+    @Benchmark
+    public Stats stats100k(Recorded recorded) {
+        return recorded.profiler.stats();
+    }
+
+    /** Write the 100k-row stats in one format (the extension picks it). */
+    @Benchmark
+    public Path dump100k(Dump dump) throws IOException {
+        dump.stats.dumpStats(dump.file);
+        return dump.file;
+    }
+}

@@ -3,6 +3,7 @@ package dev.treeprof.impl.record;
 import dev.treeprof.Scope;
 import dev.treeprof.ScopeName;
 import dev.treeprof.impl.stats.TreeNode;
+import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -20,6 +21,8 @@ final class Segment {
 
     final TreeProfiler profiler;
     final int epoch;
+    /** How threads refer to this segment between scopes: weakly (see ThreadState). */
+    final WeakReference<Segment> ref = new WeakReference<>(this);
     final Thread owner;
     final CallTree tree;
     private final Clock clock;

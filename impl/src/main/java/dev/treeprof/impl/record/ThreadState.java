@@ -2,10 +2,11 @@ package dev.treeprof.impl.record;
 
 import dev.treeprof.Profiler;
 import dev.treeprof.spi.ProfilerLookup;
+import java.lang.ref.WeakReference;
 
 /**
  * The recorder's per-thread state: the profiler bound to this thread and the segment last used,
- * so a scope entry costs one thread-local read and a few field compares.
+ * so a scope entry costs one per-thread lookup and a few field compares.
  */
 final class ThreadState {
 
@@ -16,14 +17,19 @@ final class ThreadState {
     /** The profiler bound by the innermost attach()/enable() on this thread, or null. */
     private TreeProfiler bound;
 
+    /** Refers to no segment: "nothing records on this thread". */
+    static final WeakReference<Segment> NO_SEGMENT = new WeakReference<>(null);
+
     /** The recorder generation {@link #cachedSegment} was resolved in, or INVALID. */
     int validGeneration = INVALID;
-    /** The segment this thread records into, null for none; valid while validGeneration is current. */
-    Segment cachedSegment;
-    /** The profiler and segment last recorded into, kept across generations (a lookup's answer changes often). */
-    private TreeProfiler lastProfiler;
-    private int lastEpoch;
-    private Segment lastSegment;
+    /**
+     * The segment this thread records into (or {@link #NO_SEGMENT}); valid while validGeneration
+     * is current. Held weakly, like {@link #lastSegment}: the profiler holds its segments while it
+     * lives, and a thread that records nothing more must not keep a finished profile's tree alive.
+     */
+    WeakReference<Segment> cachedSegment = NO_SEGMENT;
+    /** The segment last recorded into, kept across generations (a lookup's answer changes often). */
+    private WeakReference<Segment> lastSegment = NO_SEGMENT;
 
     TreeProfiler bound() {
         return bound;
@@ -43,7 +49,7 @@ final class ThreadState {
     Segment resolve(ProfilerLookup[] lookups, TreeProfiler global, int generation) {
         Segment s = segment(lookups, global);
         validGeneration = lookups.length == 0 ? generation : INVALID;
-        cachedSegment = s;
+        cachedSegment = s == null ? NO_SEGMENT : s.ref;
         return s;
     }
 
@@ -60,19 +66,17 @@ final class ThreadState {
             p = bound;
             if (p == null || !p.enabled) {
                 if (!global.enabled) {
-                    forgetStoppedProfiler();
                     return null;
                 }
                 p = global;
             }
         }
-        if (p == lastProfiler && lastEpoch == p.epoch) {
-            return lastSegment;
+        Segment last = lastSegment.get();
+        if (last != null && last.profiler == p && last.epoch == p.epoch) {
+            return last;
         }
         Segment s = p.segmentFor(this);
-        lastProfiler = p;
-        lastEpoch = s.epoch;
-        lastSegment = s;
+        lastSegment = s.ref;
         return s;
     }
 
@@ -85,11 +89,4 @@ final class ThreadState {
         }
     }
 
-    /** Lets a finished request's profiler (and its tree) be collected even if this thread records nothing more. */
-    private void forgetStoppedProfiler() {
-        if (lastProfiler != null && !lastProfiler.enabled) {
-            lastProfiler = null;
-            lastSegment = null;
-        }
-    }
 }

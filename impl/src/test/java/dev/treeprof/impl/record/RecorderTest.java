@@ -303,6 +303,30 @@ class RecorderTest {
     }
 
     @Test
+    void aThreadThatRecordsNothingMoreDoesNotKeepAFinishedProfilerAlive() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor(); // one thread that outlives the profiler
+        try {
+            java.lang.ref.WeakReference<TreeProfiler> gone = recordOnceOn(pool);
+            for (int i = 0; i < 50 && gone.get() != null; i++) {
+                System.gc();
+                Thread.sleep(20);
+            }
+            assertNull(gone.get(), "the pool thread's cached state still holds the profiler and its tree");
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private java.lang.ref.WeakReference<TreeProfiler> recordOnceOn(ExecutorService pool) throws Exception {
+        TreeProfiler request = new TreeProfiler(clock, 1000);
+        request.start();
+        pool.submit(request.wrap(() -> timed(A, 1))).get();
+        request.disable();
+        assertEquals(1, request.stats().row("a").totalCalls());
+        return new java.lang.ref.WeakReference<>(request);
+    }
+
+    @Test
     void statsIsAStatsTableWithTimes() {
         p.enable();
         timed(A, 7);

@@ -17,7 +17,8 @@ public final class Recorder {
      * three dependent loads where {@code ThreadLocal.get()} costs six, and between two clock reads
      * every dependent load counts. A slot is only taken when empty or held by a thread that has
      * ended, so two live threads sharing a slot never write it back and forth; the loser uses the
-     * thread-local. Entries are small: a ThreadState holds its segments weakly.
+     * thread-local. Entries are small: a profiler that stops clears the threads' references to its
+     * segments (ThreadState.forget).
      */
     private static final ThreadState[] BY_THREAD_ID = new ThreadState[1024];
     private static final int SLOT_MASK = BY_THREAD_ID.length - 1;
@@ -42,7 +43,7 @@ public final class Recorder {
         Objects.requireNonNull(name, "scope name");
         ThreadState ts = state();
         int g = generation;
-        Segment s = ts.validGeneration == g ? ts.cachedSegment.get() : ts.resolve(lookups, global, g);
+        Segment s = ts.validGeneration == g ? ts.cachedSegment : ts.resolve(lookups, global, g);
         return s == null ? Scope.noop() : s.enter(name);
     }
 

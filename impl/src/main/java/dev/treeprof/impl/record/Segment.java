@@ -3,7 +3,6 @@ package dev.treeprof.impl.record;
 import dev.treeprof.Scope;
 import dev.treeprof.ScopeName;
 import dev.treeprof.impl.stats.TreeNode;
-import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -21,8 +20,8 @@ final class Segment {
 
     final TreeProfiler profiler;
     final int epoch;
-    /** How threads refer to this segment between scopes: weakly (see ThreadState). */
-    final WeakReference<Segment> ref = new WeakReference<>(this);
+    /** The thread state that caches this segment, told to forget it when the profiler stops. */
+    final ThreadState state;
     final Thread owner;
     final CallTree tree;
     private final Clock clock;
@@ -31,10 +30,11 @@ final class Segment {
     /** The innermost open frame; {@link #root} when no scope is open. */
     private Frame top;
 
-    Segment(TreeProfiler profiler, int epoch, Thread owner, int maxNodes, Clock clock) {
+    Segment(TreeProfiler profiler, int epoch, ThreadState state, int maxNodes, Clock clock) {
         this.profiler = profiler;
         this.epoch = epoch;
-        this.owner = owner;
+        this.state = state;
+        this.owner = state.thread;
         this.tree = new CallTree(maxNodes);
         this.clock = clock;
         this.root = new Frame(this, null);

@@ -2,7 +2,8 @@ package dev.treeprof.impl.record;
 
 import dev.treeprof.Profiler;
 import dev.treeprof.spi.ProfilerLookup;
-import java.lang.ref.WeakReference;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * The recorder's per-thread state: the profiler bound to this thread and the segment last used,
@@ -17,19 +18,25 @@ final class ThreadState {
     /** The profiler bound by the innermost attach()/enable() on this thread, or null. */
     private TreeProfiler bound;
 
-    /** Refers to no segment: "nothing records on this thread". */
-    static final WeakReference<Segment> NO_SEGMENT = new WeakReference<>(null);
+    private static final VarHandle CACHED;
+    private static final VarHandle LAST;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            CACHED = l.findVarHandle(ThreadState.class, "cachedSegment", Segment.class);
+            LAST = l.findVarHandle(ThreadState.class, "lastSegment", Segment.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** The recorder generation {@link #cachedSegment} was resolved in, or INVALID. */
     int validGeneration = INVALID;
-    /**
-     * The segment this thread records into (or {@link #NO_SEGMENT}); valid while validGeneration
-     * is current. Held weakly, like {@link #lastSegment}: the profiler holds its segments while it
-     * lives, and a thread that records nothing more must not keep a finished profile's tree alive.
-     */
-    WeakReference<Segment> cachedSegment = NO_SEGMENT;
+    /** The segment this thread records into, null for none; valid while validGeneration is current. */
+    Segment cachedSegment;
     /** The segment last recorded into, kept across generations (a lookup's answer changes often). */
-    private WeakReference<Segment> lastSegment = NO_SEGMENT;
+    private Segment lastSegment;
 
     TreeProfiler bound() {
         return bound;
@@ -49,7 +56,7 @@ final class ThreadState {
     Segment resolve(ProfilerLookup[] lookups, TreeProfiler global, int generation) {
         Segment s = segment(lookups, global);
         validGeneration = lookups.length == 0 ? generation : INVALID;
-        cachedSegment = s == null ? NO_SEGMENT : s.ref;
+        cachedSegment = s;
         return s;
     }
 
@@ -71,13 +78,24 @@ final class ThreadState {
                 p = global;
             }
         }
-        Segment last = lastSegment.get();
+        Segment last = lastSegment;
         if (last != null && last.profiler == p && last.epoch == p.epoch) {
             return last;
         }
         Segment s = p.segmentFor(this);
-        lastSegment = s.ref;
+        lastSegment = s;
         return s;
+    }
+
+    /**
+     * Drops this thread's references to a segment whose profiler stopped or forgot it, so a thread
+     * that records nothing more keeps no finished profile's tree alive. Called by the profiler from
+     * any thread: a compare-and-set, so it never erases a segment the owner has resolved since
+     * (the profiler bumped the recorder generation first, so the owner resolves again anyway).
+     */
+    void forget(Segment s) {
+        CACHED.compareAndSet(this, s, null);
+        LAST.compareAndSet(this, s, null);
     }
 
     /** A lookup that throws is a bug in an integration; it must not reach the measured code. */

@@ -110,6 +110,18 @@ public final class TreeProfiler implements Profiler {
         if (mine != null) {
             mine.flush();
         }
+        forgetSegments(segments);
+    }
+
+    /**
+     * Tells every thread that cached one of these segments to drop it, so an idle thread keeps no
+     * stopped profile alive. The recorder generation was bumped before, so a thread still entering
+     * a scope resolves again rather than trusting its cache.
+     */
+    private static void forgetSegments(Map<ThreadState, Segment> of) {
+        for (Segment s : of.values()) {
+            s.state.forget(s);
+        }
     }
 
     @Override
@@ -147,13 +159,16 @@ public final class TreeProfiler implements Profiler {
 
     @Override
     public void clear() {
+        Map<ThreadState, Segment> old;
         synchronized (lock) {
+            old = segments;
             segments = new ConcurrentHashMap<>();
             ended = new LinkedHashMap<>();
             epoch++;
             pruneThreshold = MIN_PRUNE_THRESHOLD;
         }
         Recorder.invalidateAll();
+        forgetSegments(old);
     }
 
     /** What went wrong and was repaired while recording. */
@@ -167,7 +182,7 @@ public final class TreeProfiler implements Profiler {
         if (s != null) {
             return s;
         }
-        s = new Segment(this, epoch, ts.thread, maxNodes, clock);
+        s = new Segment(this, epoch, ts, maxNodes, clock);
         Segment raced = map.putIfAbsent(ts, s);
         if (raced != null) {
             return raced;
@@ -191,6 +206,7 @@ public final class TreeProfiler implements Profiler {
                     }
                     fold(s);
                     it.remove();
+                    s.state.forget(s); // its state may still sit in the recorder's thread-id cache
                 }
             }
             pruneThreshold = Math.max(MIN_PRUNE_THRESHOLD, map.size() * 2);

@@ -408,50 +408,42 @@ class Report:
             tlc = tl.ns() - f
             loop = f", against {fmt(tl_loop.ns(), 2)} ns in a tight loop" if tl_loop else ""
             out.append(f"- **A `ThreadLocal.get()` alone takes {fmt(tlc)} ns, {tlc / budget:.0%} of the budget,** "
-                       f"once it sits between two clock reads (`Floor.nanoTimeTwiceWithThreadLocal`){loop}. "
-                       f"It is a chain of about six dependent loads (current thread, its map, the table, the "
-                       f"table length, the entry, the entry's referent and value). A library recorder on JDK 17 "
-                       f"has no cheaper way to its per-thread state, so the 1.15x target leaves "
-                       + (f"{fmt(budget - tlc)} ns for everything else. " if budget > tlc else
-                          f"nothing for everything else: the lookup alone overshoots the budget by "
-                          f"{fmt(tlc - budget)} ns. ")
-                       + f"treeprof's remaining work (profiler "
-                       f"resolution, segment, top frame, child lookup, counter updates, the exit checks) takes "
-                       f"{fmt(t - tl.ns())} ns.")
-        out.append("- **Where the rest goes.** Measured once (not by this suite: it needs the recorder's "
-                   "package-private parts, so it lives in a scratch harness that would break whenever they "
-                   "change) on this machine in a quiet spell, 10 x 1 s iterations, against the recorder of "
-                   "commit c294011 (linked frames, generation-checked segment cache; the hot path is unchanged at HEAD): floor 35.6 ns; floor + "
-                   "`ThreadLocal.get()` 42.0 to 44.2; `Segment.enter` + `Frame.close` called directly, without "
-                   "any thread-local, 44.0 (+8.4 ns: child lookup, frame push, three counters, the parent's child "
-                   "time, the exit checks); the full `Profile.scope` 51.5 (+15.9). So about 7.5 ns go to "
-                   "finding the thread's segment (thread-local, recording switch, generation check) and 8.4 ns "
-                   "to the tree work. A stripped prototype with the same tree semantics and no generality needed "
-                   "+8.5 ns with no per-thread lookup at all (1.19 to 1.24x), +9.9 ns with a table indexed by "
-                   "thread id in front of the `ThreadLocal` (1.28x) and +13.8 ns with the `ThreadLocal` (1.39x). "
-                   "Reading the start clock before the bookkeeping rather than after it did not help. **The "
-                   "1.15x target is below what a call-tree recorder that reads `System.nanoTime()` twice can "
-                   "reach on this machine**; the cheapest change still open is the thread-id table "
-                   "(about 4 ns).")
+                       f"once it sits between two clock reads (`Floor.nanoTimeTwiceWithThreadLocal`){loop}: a "
+                       f"chain of about six dependent loads (current thread, its map, the table, its length, the "
+                       f"entry, the entry's referent and value). So treeprof does not use one on the hot path: it "
+                       f"finds the thread's state in a direct-mapped array indexed by thread id (the current "
+                       f"thread, its id, the slot, the slot's thread: about three dependent loads), and only a "
+                       f"thread whose slot is taken by another live thread falls back to the `ThreadLocal`. All "
+                       f"of treeprof's non-clock work (that lookup, the recording switch, the generation check "
+                       f"of the cached segment, the child lookup, the frame push, three counters, the parent's "
+                       f"child time, the exit checks) takes {fmt(t - f)} ns.")
+        out.append("- **History and what is left.** Measured on this machine with a scratch harness (not part "
+                   "of this suite): with the `ThreadLocal` on the hot path the scope cost +14.4 ns (1.39x); "
+                   "the thread-id cache took it to about +7 ns. The tree work alone (`Segment.enter` + "
+                   "`Frame.close` called directly, no per-thread lookup) costs about +7 to 8 ns, and a stripped "
+                   "prototype with the same tree semantics and no per-thread lookup at all needed +8.5 ns "
+                   "(1.19 to 1.24x). Reading the start clock before the bookkeeping did not help. **So 1.15x "
+                   "is at or below what a call-tree recorder that reads `System.nanoTime()` twice can reach on "
+                   "this machine**: what remains is the tree work itself, about one dependent load over the "
+                   "budget.")
         if jfr:
             out.append(f"- **JFR** (no stack) costs {fmt(jfr.ns())} ns, {fmt(jfr.ns() - f)} ns over the floor. It "
                        f"reads the same clock here (HotSpot's unordered TSC time stamps are off on this VM: "
                        f"`UseFastUnorderedTimeStamps` stays false with a recording running), but reaches its "
-                       f"per-thread buffer with one load off the JVM's own thread structure (an intrinsic), where a "
-                       f"library must go through `ThreadLocal`. Having a third of JFR's non-clock work would "
-                       f"mean {fmt((jfr.ns() - f) / 3)} ns, below the cost of the `ThreadLocal` lookup alone.")
+                       f"per-thread buffer with one load off the JVM's own thread structure (an intrinsic) and "
+                       f"appends a flat event, where treeprof must also find the call path's node. Having a third "
+                       f"of JFR's non-clock work would mean {fmt((jfr.ns() - f) / 3)} ns for the per-thread "
+                       f"lookup and the tree together.")
         if micrometer:
             out.append(f"- **Micrometer**'s `Timer.Sample` costs {fmt(micrometer.ns() - f)} ns over the floor: its "
                        f"timer adds to two `LongAdder`s (atomic instructions) and updates a time-window maximum "
-                       f"that reads the wall clock as well. A third of it is {fmt((micrometer.ns() - f) / 3)} ns, "
-                       f"{'above' if tl and (micrometer.ns() - f) / 3 > tl.ns() - f else 'below'} the "
-                       f"`ThreadLocal` lookup alone.")
+                       f"that reads the wall clock as well. A third of it is {fmt((micrometer.ns() - f) / 3)} ns.")
         if spring:
             out.append(f"- **Spring's `StopWatch`** ({fmt(spring.ns())} ns, its faster use) is two `nanoTime()` "
                        f"calls, a few field writes on an object the caller holds and small allocations "
                        f"({fmt_alloc(spring.alloc)} B/op): no per-thread lookup and no tree, "
-                       f"{fmt(spring.ns() - f)} ns over the floor. treeprof must find the thread's tree first, "
-                       f"which alone costs about as much as the StopWatch's whole overhead.")
+                       f"{fmt(spring.ns() - f)} ns over the floor. treeprof must also find the thread's tree and "
+                       f"the call path's node, and allocates nothing.")
         if attached:
             out.append(f"- An attached profiler (`namedAttached`, the request integrations' path): "
                        f"{fmt(attached.ns())} ns, the same path as `Profile.enable()` "
@@ -463,7 +455,8 @@ class Report:
                        + f" (the lookup alone: {fmt(lookup.ns(), 2)} ns). This is the Vert.x integration's "
                        f"`VertxProfilerLookup`, installed, with the profiler bound to a real request's duplicated "
                        f"context; while a lookup is installed the recorder cannot use its per-thread segment "
-                       f"cache and resolves the profiler on every scope entry.")
+                       f"cache (the answer depends on the calling context) and asks the lookup on every scope "
+                       f"entry, then compares the answer with the segment it used last.")
         if two and clock2:
             out.append(f"- **Two threads.** The hot path writes only thread-owned objects (the segment, its frames "
                        f"and nodes); the shared reads are the recording switch, the lookup array and the "
@@ -562,7 +555,7 @@ Every benchmark times the same empty body; "x floor" divides by two `System.nano
         return f"""## Performance
 {quick}
 A scope costs one field read while nothing records and, while recording, two `System.nanoTime()`
-calls plus a thread-local lookup and a few field writes, with no allocation. Measured with JMH
+calls plus a per-thread lookup and a few field writes, with no allocation. Measured with JMH
 against the clock floor and peer timers in one run (`benchmarks/`, full results in
 [`benchmarks/RESULTS.md`](benchmarks/RESULTS.md)):
 

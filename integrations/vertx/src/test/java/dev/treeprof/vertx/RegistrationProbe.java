@@ -3,7 +3,6 @@ package dev.treeprof.vertx;
 import dev.treeprof.web.ProfilerOptions;
 import dev.treeprof.web.RequestProfile;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClientAgent;
@@ -44,22 +43,8 @@ public final class RegistrationProbe {
         AtomicInteger map = new AtomicInteger();
         Router router = Router.router(vertx);
         router.route().handler(profiler);
-        router.get("/m/:id").handler(rc -> {
-            String id = rc.pathParam("id");
-            (ContextProfilers.usesSlot(Vertx.currentContext()) ? slot : map).incrementAndGet();
-            Support.scoped("handler-" + id, () -> Support.spin(1_000));
-            vertx.executeBlocking(() -> {
-                Support.scoped("worker-" + id, () -> Support.spin(1_000));
-                return id;
-            }).compose(x -> {
-                Promise<Long> t = Promise.promise();
-                vertx.setTimer(1 + Integer.parseInt(id) % 5, tid -> {
-                    Support.scoped("timer-" + id, () -> Support.spin(1_000));
-                    t.complete(tid);
-                });
-                return t.future();
-            }).onSuccess(x -> rc.response().end(id));
-        });
+        Support.markerRoute(vertx, router,
+                () -> (ContextProfilers.usesSlot(Vertx.currentContext()) ? slot : map).incrementAndGet());
         int port = Support.listen(vertx, router);
         HttpClientAgent http = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(REQUESTS));
         List<Future<String>> all = new ArrayList<>();

@@ -70,6 +70,30 @@ final class Support {
     }
 
     /** Runs code in a scope of this name. */
+    /**
+     * The probes' app: {@code GET /m/:id} leaves the id as a marker scope in the handler, in an
+     * {@code executeBlocking} worker and in a timer set after it, then answers the id.
+     * {@code onRequest} runs first, in the request's handler.
+     */
+    static void markerRoute(Vertx vertx, io.vertx.ext.web.Router router, Runnable onRequest) {
+        router.get("/m/:id").handler(rc -> {
+            String id = rc.pathParam("id");
+            onRequest.run();
+            scoped("handler-" + id, () -> spin(1_000));
+            vertx.executeBlocking(() -> {
+                scoped("worker-" + id, () -> spin(1_000));
+                return id;
+            }).compose(x -> {
+                Promise<Long> t = Promise.promise();
+                vertx.setTimer(1 + Integer.parseInt(id) % 5, tid -> {
+                    scoped("timer-" + id, () -> spin(1_000));
+                    t.complete(tid);
+                });
+                return t.future();
+            }).onSuccess(x -> rc.response().end(id));
+        });
+    }
+
     static void scoped(String name, Runnable body) {
         try (Scope s = Profile.scope(ScopeName.of(name))) {
             body.run();

@@ -2,7 +2,6 @@ package dev.treeprof.vertx;
 
 import dev.treeprof.web.ProfilerOptions;
 import dev.treeprof.web.RequestProfile;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
@@ -45,22 +44,7 @@ public final class Vertx4Probe {
         Router router = Router.router(vertx);
         router.route().handler(profiler);
         List<Boolean> slots = new java.util.concurrent.CopyOnWriteArrayList<>();
-        router.get("/m/:id").handler(rc -> {
-            String id = rc.pathParam("id");
-            slots.add(ContextProfilers.usesSlot(Vertx.currentContext()));
-            Support.scoped("handler-" + id, () -> Support.spin(1_000));
-            vertx.executeBlocking(() -> {
-                Support.scoped("worker-" + id, () -> Support.spin(1_000));
-                return id;
-            }).compose(x -> {
-                Promise<Long> t = Promise.promise();
-                vertx.setTimer(1 + Integer.parseInt(id) % 5, tid -> {
-                    Support.scoped("timer-" + id, () -> Support.spin(1_000));
-                    t.complete(tid);
-                });
-                return t.future();
-            }).onSuccess(x -> rc.response().end(id));
-        });
+        Support.markerRoute(vertx, router, () -> slots.add(ContextProfilers.usesSlot(Vertx.currentContext())));
         ProfilingRequestHandler plain = ProfilingRequestHandler.wrap(req -> vertx.setTimer(2, t -> {
             Support.scoped("plain", () -> Support.spin(1_000));
             req.response().end("plain");

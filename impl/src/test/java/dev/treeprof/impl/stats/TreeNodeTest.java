@@ -17,6 +17,12 @@ class TreeNodeTest {
         return n;
     }
 
+    /** A 50,000-deep recursion whose every function lives in this file (line 1). */
+    private static TreeNode chainIn(String file) {
+        TreeNode root = new TreeNode(ScopeName.of("<root>"), 0, 0, 0, List.of(chain(50_000, 1)));
+        return TreeNodes.rename(root, x -> ScopeName.of(file, 1, x.function())).children().get(0);
+    }
+
     @Test
     void deepTreesCompareAndHashWithoutOverflowingTheStack() {
         TreeNode a = chain(200_000, 1);
@@ -26,5 +32,23 @@ class TreeNodeTest {
         assertNotEquals(a, chain(200_000, 2));
         assertEquals("recurse[1 calls, 200000 ns, self 0 ns, 1 children]", a.toString());
         assertEquals(200_001, TreeNodes.size(new TreeNode(ScopeName.of("<root>"), 0, 0, 0, List.of(a))));
+    }
+
+    @Test
+    void deepTreesMergeAndStripWithoutOverflowingTheStack() {
+        TreeNode merged = TreeNodes.merge(chain(100_000, 1), chain(100_000, 2));
+        assertEquals(2, merged.calls());
+        TreeNode n = merged;
+        while (!n.children().isEmpty()) {
+            n = n.children().get(0);
+        }
+        assertEquals("leaf", n.name().function());
+        assertEquals(3, n.calls());
+
+        // two threads' deep recursions in files that collide once directories are stripped
+        TreeNode a = new TreeNode(ScopeName.of("<root>"), 0, 0, 0, List.of(chainIn("/a/x.py"), chainIn("/b/x.py")));
+        StatsTable stripped = (StatsTable) StatsTable.fromThreads(List.of(new ThreadProfile("t", a)), 0, 0).stripDirs();
+        assertEquals(100_000, stripped.row("x.py:1(recurse)").totalCalls());
+        assertEquals(1, stripped.threads().get(0).root().children().size(), "the two trees became one");
     }
 }

@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Counts misuse the recorder repaired (scopes closed out of order, twice, on the wrong thread, or
- * never) and node-cap overflows, and warns once per kind through SLF4J. Only ever called off the
- * normal path.
+ * never) and node-cap overflows per profiler, and warns once per kind per process through SLF4J.
+ * Only ever called off the normal path.
  */
 public final class Anomalies {
 
@@ -34,11 +34,12 @@ public final class Anomalies {
     private static final Kind[] KINDS = Kind.values();
 
     private final AtomicLongArray counts = new AtomicLongArray(KINDS.length);
-    private final AtomicReferenceArray<Object> warned = new AtomicReferenceArray<>(KINDS.length);
+    /** Warned once per kind per process: request integrations make a profiler per request. */
+    private static final AtomicReferenceArray<Object> WARNED = new AtomicReferenceArray<>(KINDS.length);
 
     void report(Kind kind, String detail) {
         counts.incrementAndGet(kind.ordinal());
-        if (warned.compareAndSet(kind.ordinal(), null, Boolean.TRUE)) {
+        if (WARNED.compareAndSet(kind.ordinal(), null, Boolean.TRUE)) {
             try {
                 LOG.warn("treeprof: {} ({}). Further occurrences are counted, not logged.", kind.message, detail);
             } catch (RuntimeException ignored) {

@@ -17,8 +17,8 @@ final class CallTree {
     final Node root = new Node(ROOT, null);
     private final int maxNodes;
     private int nodes;
-    private Node overflow;
-    long overflowedEntries;
+    /** Written by the owner, read racily by stats readers: only whether it exists matters to them. */
+    private volatile Node overflow;
 
     CallTree(int maxNodes) {
         this.maxNodes = maxNodes;
@@ -30,19 +30,19 @@ final class CallTree {
         if (c != null) {
             return c;
         }
-        if (parent == overflow) {
-            overflowedEntries++;
-            return overflow;
-        }
         if (nodes >= maxNodes) {
-            overflowedEntries++;
-            if (overflow == null) {
-                overflow = root.addChild(OVERFLOW);
-            }
-            return overflow;
+            return overflowNode(); // also the answer for children of the overflow node itself
         }
         nodes++;
         return parent.addChild(name);
+    }
+
+    /** The node counting calls past the cap; made on first overflow. Owner thread only. */
+    Node overflowNode() {
+        if (overflow == null) {
+            overflow = root.addChild(OVERFLOW);
+        }
+        return overflow;
     }
 
     int nodeCount() {

@@ -15,12 +15,14 @@ final class Node {
 
     private static final VarHandle TOTAL;
     private static final VarHandle CHILD_COUNT;
+    private static final VarHandle CHILDREN;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             TOTAL = l.findVarHandle(Node.class, "totalNanos", long.class);
             CHILD_COUNT = l.findVarHandle(Node.class, "childCount", int.class);
+            CHILDREN = l.findVarHandle(Node.class, "children", Node[].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -73,7 +75,8 @@ final class Node {
         Node child = new Node(key, this);
         int n = childCount;
         if (n == children.length) {
-            children = Arrays.copyOf(children, Math.max(4, n * 2));
+            // published with a release store: a reader that sees the new array sees its copied elements
+            CHILDREN.setRelease(this, Arrays.copyOf(children, Math.max(4, n * 2)));
         }
         children[n] = child;
         CHILD_COUNT.setRelease(this, n + 1);
@@ -102,6 +105,6 @@ final class Node {
     /** A reader's view of the children: every child published so far. */
     Node[] childrenAcquire() {
         int n = (int) CHILD_COUNT.getAcquire(this);
-        return n == 0 ? EMPTY : Arrays.copyOf(children, n);
+        return n == 0 ? EMPTY : Arrays.copyOf((Node[]) CHILDREN.getAcquire(this), n);
     }
 }

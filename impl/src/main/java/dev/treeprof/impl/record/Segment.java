@@ -29,6 +29,11 @@ final class Segment {
     private final Frame root;
     /** The innermost open frame; {@link #root} when no scope is open. */
     private Frame top;
+    /** Scopes opened inside the overflow node past the node cap: counted, their time is the outer one's. */
+    private int overflowDepth;
+    private final Scope nestedOverflow = this::exitNestedOverflow;
+    /** Whether the node cap was reported for this tree; guarded by the profiler's lock. */
+    boolean overflowReported;
 
     Segment(TreeProfiler profiler, int epoch, ThreadState state, int maxNodes, Clock clock) {
         this.profiler = profiler;
@@ -45,10 +50,19 @@ final class Segment {
 
     Scope enter(ScopeName name) {
         Frame parent = top;
+        if (parent.closedElsewhere) {
+            parent = unwindClosedElsewhere();
+        }
         Node child = tree.child(parent.node, name);
+        if (child == parent.node) {
+            // only the overflow node is its own child: a nested activation past the node cap
+            overflowDepth++;
+            return nestedOverflow;
+        }
         Frame f = parent.child;
-        if (f == null) {
-            f = new Frame(this, parent); // only when the stack is deeper than ever before
+        if (f == null || f.state == Frame.CLOSED_BY_RECORDER) {
+            // deeper than ever before, or a frame whose user may still close it: never reuse that one
+            f = new Frame(this, parent);
             parent.child = f;
         }
         f.node = child;
@@ -79,8 +93,20 @@ final class Segment {
 
     private void misclose(Frame f) {
         if (Thread.currentThread() != owner) {
+            // the owner may be using its stack right now: only mark the frame; the owner unwinds it
+            if (!f.closedElsewhere) {
+                f.closedElsewhereAt = clock.nanoTime();
+                f.closedElsewhere = true;
+            }
             profiler.anomalies.report(Anomalies.Kind.WRONG_THREAD_CLOSE, "scope " + f.node.name.label());
             return;
+        }
+        if (top.closedElsewhere) {
+            unwindClosedElsewhere();
+            if (f == top) {
+                pop(f, clock.nanoTime(), Frame.CLOSED);
+                return;
+            }
         }
         if (f.state != Frame.OPEN) {
             if (f.state == Frame.CLOSED) {
@@ -98,6 +124,25 @@ final class Segment {
                 "closing " + f.node.name.label() + " while " + inner + " was open");
     }
 
+    /** Pops the frames on top that other threads closed, at the instants they closed them. Owner only. */
+    private Frame unwindClosedElsewhere() {
+        while (top != root && top.closedElsewhere) {
+            Frame t = top;
+            pop(t, Math.max(t.start + t.childNanos, t.closedElsewhereAt), Frame.CLOSED_BY_RECORDER);
+        }
+        return top;
+    }
+
+    private void exitNestedOverflow() {
+        if (Thread.currentThread() != owner || overflowDepth == 0) {
+            profiler.anomalies.report(Thread.currentThread() != owner ? Anomalies.Kind.WRONG_THREAD_CLOSE
+                    : Anomalies.Kind.DOUBLE_CLOSE, "a scope past the node limit");
+            return;
+        }
+        overflowDepth--;
+        tree.overflowNode().calls++; // its time is inside the enclosing overflow activation's
+    }
+
     /** Closes every frame above {@code keep}, marking them as closed by the recorder. */
     private void closeDownTo(Frame keep, long now) {
         while (top != keep && top != root) {
@@ -108,6 +153,7 @@ final class Segment {
     /** Closes every open frame now, as cProfile's disable() does. Owner thread only. */
     void flush() {
         closeDownTo(root, clock.nanoTime());
+        overflowDepth = 0;
     }
 
     /**

@@ -57,6 +57,10 @@ final class ThreadState {
         Segment s = segment(lookups, global);
         validGeneration = lookups.length == 0 ? generation : INVALID;
         cachedSegment = s;
+        if (s != null && (!s.profiler.enabled || s.epoch != s.profiler.epoch())) {
+            // stopped or cleared while we resolved: its forget() may have run before our writes
+            forget(s);
+        }
         return s;
     }
 
@@ -79,7 +83,7 @@ final class ThreadState {
             }
         }
         Segment last = lastSegment;
-        if (last != null && last.profiler == p && last.epoch == p.epoch) {
+        if (last != null && last.profiler == p && last.epoch == p.epoch()) {
             return last;
         }
         Segment s = p.segmentFor(this);

@@ -37,8 +37,22 @@ public final class TreeProfiler implements Profiler {
     private final int maxNodes;
 
     volatile boolean enabled;
-    volatile int epoch;
-    private volatile ConcurrentHashMap<ThreadState, Segment> segments = new ConcurrentHashMap<>();
+
+    /**
+     * The segments of this recording and the epoch they belong to, swapped as one by
+     * {@link #clear()}: a thread registering its first segment never pairs a new epoch with a
+     * discarded map.
+     */
+    private static final class Registry {
+        final ConcurrentHashMap<ThreadState, Segment> segments = new ConcurrentHashMap<>();
+        final int epoch;
+
+        Registry(int epoch) {
+            this.epoch = epoch;
+        }
+    }
+
+    private volatile Registry registry = new Registry(0);
     private final Object lock = new Object();
     /** Trees of ended threads, by thread name; guarded by lock. */
     private Map<String, CallTree> ended = new LinkedHashMap<>();
@@ -106,11 +120,12 @@ public final class TreeProfiler implements Profiler {
                 enabledOn = null;
             }
         }
-        Segment mine = segments.get(ts);
+        Registry r = registry;
+        Segment mine = r.segments.get(ts);
         if (mine != null) {
             mine.flush();
         }
-        forgetSegments(segments);
+        forgetSegments(r.segments);
     }
 
     /**
@@ -161,10 +176,9 @@ public final class TreeProfiler implements Profiler {
     public void clear() {
         Map<ThreadState, Segment> old;
         synchronized (lock) {
-            old = segments;
-            segments = new ConcurrentHashMap<>();
+            old = registry.segments;
+            registry = new Registry(registry.epoch + 1);
             ended = new LinkedHashMap<>();
-            epoch++;
             pruneThreshold = MIN_PRUNE_THRESHOLD;
         }
         Recorder.invalidateAll();
@@ -176,13 +190,19 @@ public final class TreeProfiler implements Profiler {
         return anomalies;
     }
 
+    /** The epoch of the current recording; {@link #clear()} starts a new one. */
+    int epoch() {
+        return registry.epoch;
+    }
+
     Segment segmentFor(ThreadState ts) {
-        ConcurrentHashMap<ThreadState, Segment> map = segments;
+        Registry r = registry;
+        ConcurrentHashMap<ThreadState, Segment> map = r.segments;
         Segment s = map.get(ts);
         if (s != null) {
             return s;
         }
-        s = new Segment(this, epoch, ts, maxNodes, clock);
+        s = new Segment(this, r.epoch, ts, maxNodes, clock);
         Segment raced = map.putIfAbsent(ts, s);
         if (raced != null) {
             return raced;
@@ -196,7 +216,7 @@ public final class TreeProfiler implements Profiler {
     /** Folds the segments of threads that have ended into the ended-thread trees. */
     void pruneEndedThreads() {
         synchronized (lock) {
-            ConcurrentHashMap<ThreadState, Segment> map = segments;
+            ConcurrentHashMap<ThreadState, Segment> map = registry.segments;
             for (Iterator<Map.Entry<ThreadState, Segment>> it = map.entrySet().iterator(); it.hasNext(); ) {
                 Segment s = it.next().getValue();
                 if (!s.ownerAlive()) {
@@ -214,7 +234,7 @@ public final class TreeProfiler implements Profiler {
     }
 
     private void fold(Segment s) {
-        noteOverflow(s.tree);
+        noteOverflow(s);
         String name = s.threadName();
         CallTree target = ended.get(name);
         if (target == null) {
@@ -224,10 +244,11 @@ public final class TreeProfiler implements Profiler {
         TreeMerger.merge(s.tree.root, target);
     }
 
-    private void noteOverflow(CallTree tree) {
-        if (tree.overflowedEntries > 0) {
-            anomalies.report(Anomalies.Kind.NODE_LIMIT, tree.overflowedEntries + " call(s) past " + maxNodes + " nodes");
-            tree.overflowedEntries = 0;
+    /** Reports a tree that reached the node cap, once per tree. Under the lock. */
+    private void noteOverflow(Segment s) {
+        if (!s.overflowReported && s.tree.overflowed()) {
+            s.overflowReported = true;
+            anomalies.report(Anomalies.Kind.NODE_LIMIT, "thread " + s.threadName() + " reached " + maxNodes + " nodes");
         }
     }
 
@@ -235,13 +256,16 @@ public final class TreeProfiler implements Profiler {
     public List<ThreadProfile> threadProfiles() {
         pruneEndedThreads();
         List<ThreadProfile> out = new ArrayList<>();
-        for (Segment s : segments.values()) {
+        for (Segment s : registry.segments.values()) {
             TreeNode root = s.snapshot();
             if (!root.children().isEmpty()) {
                 out.add(new ThreadProfile(s.threadName(), root));
             }
         }
         synchronized (lock) {
+            for (Segment s : registry.segments.values()) {
+                noteOverflow(s);
+            }
             for (Map.Entry<String, CallTree> e : ended.entrySet()) {
                 out.add(new ThreadProfile(e.getKey(), Segment.snapshot(e.getValue().root)));
             }

@@ -130,6 +130,69 @@ class RecorderTest {
     }
 
     @Test
+    void aScopeClosedOnlyOnAnotherThreadIsUnwoundByItsOwner() throws Exception {
+        p.enable();
+        Scope a = Profile.scope(A);
+        clock.advanceMillis(2);
+        Thread t = new Thread(a::close);
+        t.start();
+        t.join();
+        clock.advanceMillis(5);
+        timed(B, 1); // the owner's next scope unwinds a first: b is top level, not inside a
+        p.disable();
+        Stats s = p.stats();
+        assertEquals(1, s.row("a").totalCalls());
+        assertEquals(2_000_000L, s.row("a").cumtimeNanos(), "a ends when the other thread closed it");
+        assertTrue(s.row("b").callers().isEmpty(), s.formatCallers());
+        assertEquals(1, p.anomalies().count(Anomalies.Kind.WRONG_THREAD_CLOSE));
+    }
+
+    @Test
+    void aLateCloseOfARepairedScopeNeverClosesALaterScope() {
+        p.enable();
+        Scope a = Profile.scope(A);
+        p.disable(); // closes a, as cProfile does
+        p.enable();
+        Scope b = Profile.scope(B); // same depth as a
+        clock.advanceMillis(1);
+        a.close(); // the user's own, late close of a
+        clock.advanceMillis(10);
+        b.close();
+        Scope outer = Profile.scope(A);
+        Scope inner = Profile.scope(B);
+        outer.close(); // out of order: inner is closed with it
+        Scope c = Profile.scope(C); // same depth as outer
+        inner.close(); // late close of the repaired inner scope
+        clock.advanceMillis(3);
+        c.close();
+        p.disable();
+        Stats s = p.stats();
+        assertEquals(11_000_000L, s.row("b").cumtimeNanos(), s.formatStats());
+        assertEquals(3_000_000L, s.row("c").cumtimeNanos());
+        assertEquals(0, p.anomalies().count(Anomalies.Kind.DOUBLE_CLOSE));
+    }
+
+    @Test
+    void callsPastTheNodeCapAreCountedOnceInTime() {
+        TreeProfiler one = new TreeProfiler(clock, 1);
+        one.enable();
+        try (Scope a = Profile.scope(A)) {
+            try (Scope b = Profile.scope(B)) { // past the cap: the overflow node
+                try (Scope c = Profile.scope(C)) { // nested inside the overflow node
+                    clock.advanceMillis(10);
+                }
+            }
+        }
+        one.disable();
+        Stats s = one.stats();
+        StatsRow overflow = s.row("{treeprof: node limit reached}");
+        assertEquals(2, overflow.totalCalls(), s.formatStats());
+        assertEquals(10_000_000L, overflow.cumtimeNanos(), "nested overflow time is not counted twice");
+        assertEquals(10_000_000L, s.row("a").cumtimeNanos());
+        assertEquals(1, one.anomalies().count(Anomalies.Kind.NODE_LIMIT), "reported once the tree is read");
+    }
+
+    @Test
     void disableClosesOpenScopesLikeCProfile() {
         p.enable();
         Scope a = Profile.scope(A);

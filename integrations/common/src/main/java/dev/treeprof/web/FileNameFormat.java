@@ -58,6 +58,7 @@ final class FileNameFormat {
         StringBuilder regex = new StringBuilder();
         int i = 0;
         boolean hasField = false;
+        java.util.Set<Field> numericFields = java.util.EnumSet.noneOf(Field.class);
         while (i < template.length()) {
             char c = template.charAt(i);
             if (c == '{') {
@@ -89,6 +90,7 @@ final class FileNameFormat {
                 }
                 parts.add(new Part(null, f, decimals));
                 hasField = true;
+                numericFields.add(f);
                 switch (f) {
                     case METHOD: regex.append("[A-Za-z0-9._-]{1,").append(SafeFileNames.MAX_METHOD_LENGTH).append('}'); break;
                     case PATH: regex.append("[A-Za-z0-9._-]+"); break;
@@ -121,7 +123,12 @@ final class FileNameFormat {
         if (template.startsWith(".")) {
             throw new IllegalArgumentException("filenameFormat must not start with '.': " + PyFormat.reprString(template));
         }
-        return new FileNameFormat(template, List.copyOf(parts), null, Pattern.compile(regex.toString()));
+        // Earlier files are adopted for retention only when their names carry both numbers, as
+        // werkzeug's default does: a looser format such as "{path}.json" would match files that are
+        // not ours (a package.json), and retention must never delete those.
+        boolean distinctive = numericFields.contains(Field.ELAPSED) && numericFields.contains(Field.TIME);
+        return new FileNameFormat(template, List.copyOf(parts), null,
+                distinctive ? Pattern.compile(regex.toString()) : null);
     }
 
     /** A format computed by user code; its result is sanitised like request data. */

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the profile directory within a number of files and bytes by deleting the oldest of
  * <em>our</em> files: those this instance wrote, plus, found once on first use, files of an
- * earlier run whose names match the file-name format. No other file is ever touched. The newest
+ * earlier run whose names match the file-name format, when that format carries both
+ * {@code {elapsed}} and {@code {time}} (as the default does; a looser one could match files that
+ * are not ours). No other file is ever touched. The newest
  * file is always kept, even when it alone is over the byte budget, so a profile just taken can
  * be read.
  */

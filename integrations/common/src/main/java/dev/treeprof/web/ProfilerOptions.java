@@ -350,7 +350,10 @@ public final class ProfilerOptions {
 
         /**
          * The most profile files kept in the directory; the oldest of our files go first. Default
-         * {@value ProfilerOptions#DEFAULT_MAX_FILES}; werkzeug keeps every file.
+         * {@value ProfilerOptions#DEFAULT_MAX_FILES}; werkzeug keeps every file. "Ours" are the files
+         * this middleware wrote, plus files of an earlier run whose names match the file-name format
+         * when that format carries both {@code {elapsed}} and {@code {time}} (as the default does);
+         * other files in the directory are never deleted.
          *
          * @throws IllegalArgumentException if below 1
          */

@@ -11,8 +11,10 @@ package dev.treeprof;
  * }</pre>
  *
  * <p>A scope must be closed on the thread that opened it, innermost first. Misuse (closing out of
- * order, twice, or never) is repaired by the recorder, counted and reported once through the log;
- * it never throws into the measured code.
+ * order, twice, on another thread, or never) is repaired by the recorder, counted and reported once
+ * through the log; it never throws into the measured code. Scope objects are reused so that opening
+ * one allocates nothing: closing a scope a second time after another scope has opened at the same
+ * depth closes that other scope (try-with-resources never does this).
  */
 public interface Scope extends AutoCloseable {
 

@@ -50,6 +50,16 @@ final class ExchangeProfile implements ExchangeCompletionListener {
 
     private static final AtomicBoolean WARNED = new AtomicBoolean();
 
+    /**
+     * How long bound work may still run after the exchange completed before the profile is
+     * finished without it (an executor that accepted a dispatched task and dropped it would
+     * otherwise keep the profile, and the profiler, open for ever). Package-private for tests.
+     */
+    static volatile long lateWorkGraceMillis = Long.getLong("treeprof.undertow.lateWorkGraceMillis", 60_000L);
+
+    /** Error attribute of a profile finished while bound work was still running. */
+    static final String LATE_WORK = "work of the request still running %d ms after the exchange completed";
+
     private final ProfiledRequest request;
     private final HttpServerExchange exchange;
     /** Where a profile finished on an IO thread is completed: the server's worker pool. */
@@ -57,6 +67,7 @@ final class ExchangeProfile implements ExchangeCompletionListener {
     /** Used for dispatches made from a dispatched task, which Undertow sends to the worker. */
     private final DispatchExecutor workerDispatch;
     private final AtomicInteger inFlight = new AtomicInteger(2);
+    private final AtomicBoolean ended = new AtomicBoolean();
     /** The options name an executor for finishing: no need to leave the IO thread first. */
     private final boolean userExecutor;
     private volatile int status = RequestInfo.UNKNOWN_STATUS;
@@ -243,7 +254,25 @@ final class ExchangeProfile implements ExchangeCompletionListener {
                 nextListener.proceed();
             } finally {
                 release();
+                if (inFlight.get() > 0) {
+                    finishLateWorkLater(ex);
+                }
             }
+        }
+    }
+
+    /** Finishes the profile after the grace period if bound work still has not returned. Never throws. */
+    private void finishLateWorkLater(HttpServerExchange ex) {
+        long grace = lateWorkGraceMillis;
+        try {
+            ex.getIoThread().executeAfter(() -> {
+                if (inFlight.get() > 0) {
+                    error = String.format(LATE_WORK, grace);
+                    end();
+                }
+            }, grace, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            LOG.debug("treeprof could not watch late work of {}: {}", request.request(), e.toString());
         }
     }
 
@@ -253,6 +282,9 @@ final class ExchangeProfile implements ExchangeCompletionListener {
      * thread, where nothing may block; then on the server's worker pool. Never throws.
      */
     private void end() {
+        if (!ended.compareAndSet(false, true)) {
+            return; // finished already, at the end of the grace period for late work
+        }
         try {
             request.profiler().disable();
         } catch (RuntimeException e) {

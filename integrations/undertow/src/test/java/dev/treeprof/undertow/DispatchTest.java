@@ -81,6 +81,30 @@ class DispatchTest {
     }
 
     @Test
+    void workThatNeverReturnsIsLeftOutAfterTheGracePeriod() throws Exception {
+        long saved = ExchangeProfile.lateWorkGraceMillis;
+        ExchangeProfile.lateWorkGraceMillis = 300;
+        try {
+            HttpHandler app = ex -> {
+                ProfilerHandler.attach(ex); // a binding the application never closes
+                try (Scope s = Profile.scope(IO_PART)) {
+                    send(ex, "answered");
+                }
+            };
+            ProfilerHandler handler = ProfilerHandler.wrap(app, quiet());
+            try (TestServer server = TestServer.start(handler)) {
+                assertEquals("answered", server.get("/leak").body());
+                RequestProfile p = onlyProfile(handler);
+                assertEquals(1, calls(p.stats(), IO_PART.label()), p.stats().formatStats());
+                assertEquals(String.format(ExchangeProfile.LATE_WORK, 300),
+                        p.request().attributes().get(ExchangeProfile.ERROR_ATTRIBUTE));
+            }
+        } finally {
+            ExchangeProfile.lateWorkGraceMillis = saved;
+        }
+    }
+
+    @Test
     void dispatchToWorkerKeepsOneTreeUntilTheExchangeCompletes() throws Exception {
         HttpHandler app = new HttpHandler() {
             @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.treeprof.ScopeName;
+import dev.treeprof.impl.stats.MergedTree;
 import dev.treeprof.impl.stats.StatsTable;
 import java.io.BufferedWriter;
 import java.io.IOException;

@@ -6,9 +6,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
 import java.util.function.Function;
 
@@ -58,12 +55,12 @@ public final class TreeNodes {
         if (!collision) {
             return nodes; // the common case: nothing to merge, nothing to copy
         }
-        Sum holder = new Sum(null);
+        MergedTree.Node holder = new MergedTree.Node(null);
         for (TreeNode n : nodes) {
             holder.child(n.name()).add(n);
         }
         List<TreeNode> out = new ArrayList<>(holder.children.size());
-        for (Sum s : holder.children.values()) {
+        for (MergedTree.Node s : holder.children.values()) {
             out.add(s.freeze());
         }
         return out;
@@ -71,74 +68,10 @@ public final class TreeNodes {
 
     /** Two trees of the same name summed path by path. */
     public static TreeNode merge(TreeNode a, TreeNode b) {
-        Sum sum = new Sum(a.name());
+        MergedTree.Node sum = new MergedTree.Node(a.name());
         sum.add(a);
         sum.add(b);
         return sum.freeze();
-    }
-
-    /** A mutable tree that sums trees into it; both directions work without recursion. */
-    private static final class Sum {
-        final ScopeName name;
-        long calls;
-        long totalNanos;
-        long selfNanos;
-        final Map<ScopeName, Sum> children = new LinkedHashMap<>();
-
-        Sum(ScopeName name) {
-            this.name = name;
-        }
-
-        Sum child(ScopeName n) {
-            return children.computeIfAbsent(n, Sum::new);
-        }
-
-        /** Adds a tree's numbers into this one, path by path. */
-        void add(TreeNode tree) {
-            Deque<Object[]> work = new ArrayDeque<>();
-            work.push(new Object[] {this, tree});
-            while (!work.isEmpty()) {
-                Object[] pair = work.pop();
-                Sum into = (Sum) pair[0];
-                TreeNode from = (TreeNode) pair[1];
-                into.calls += from.calls();
-                into.totalNanos += from.totalNanos();
-                into.selfNanos += from.selfNanos();
-                for (TreeNode c : from.children()) {
-                    work.push(new Object[] {into.child(c.name()), c});
-                }
-            }
-        }
-
-        /** The immutable tree, built children first. */
-        TreeNode freeze() {
-            Deque<Object[]> stack = new ArrayDeque<>();
-            stack.push(new Object[] {this, new ArrayList<>(children.values()).iterator(), new ArrayList<TreeNode>()});
-            TreeNode result = null;
-            while (!stack.isEmpty()) {
-                Object[] top = stack.peek();
-                @SuppressWarnings("unchecked")
-                Iterator<Sum> next = (Iterator<Sum>) top[1];
-                if (next.hasNext()) {
-                    Sum c = next.next();
-                    stack.push(new Object[] {c, new ArrayList<>(c.children.values()).iterator(), new ArrayList<TreeNode>()});
-                    continue;
-                }
-                stack.pop();
-                Sum s = (Sum) top[0];
-                @SuppressWarnings("unchecked")
-                List<TreeNode> kids = (List<TreeNode>) top[2];
-                TreeNode built = new TreeNode(s.name, s.calls, s.totalNanos, s.selfNanos, kids);
-                if (stack.isEmpty()) {
-                    result = built;
-                } else {
-                    @SuppressWarnings("unchecked")
-                    List<TreeNode> siblings = (List<TreeNode>) stack.peek()[2];
-                    siblings.add(built);
-                }
-            }
-            return result;
-        }
     }
 
     /** Number of nodes below the root. */

@@ -1,38 +1,74 @@
-package dev.treeprof.impl.format;
+package dev.treeprof.impl.stats;
 
 import dev.treeprof.ScopeName;
-import dev.treeprof.impl.stats.ThreadProfile;
-import dev.treeprof.impl.stats.TreeNode;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A mutable call tree that sums several trees path by path, built and walked without recursion
- * (recorded trees can be deeper than the Java stack). The exporters draw from it.
+ * (recorded trees can be deeper than the Java stack). The exporters draw from it, and
+ * {@link TreeNodes} merges immutable trees through it.
  */
-final class MergedTree {
+public final class MergedTree {
 
     /** Marks where the folded writer cut stacks deeper than its limit. */
-    static final ScopeName TRUNCATED = ScopeName.of("[deeper frames truncated]");
+    public static final ScopeName TRUNCATED = ScopeName.of("[deeper frames truncated]");
 
-    static final class Node {
-        final ScopeName name;
-        long calls;
-        long totalNanos;
-        long selfNanos;
-        final Map<ScopeName, Node> children = new LinkedHashMap<>();
+    /** One path of the merged tree. */
+    public static final class Node {
+        public final ScopeName name;
+        public long calls;
+        public long totalNanos;
+        public long selfNanos;
+        public final Map<ScopeName, Node> children = new LinkedHashMap<>();
 
-        Node(ScopeName name) {
+        public Node(ScopeName name) {
             this.name = name;
         }
 
-        Node child(ScopeName n) {
+        public Node child(ScopeName n) {
             return children.computeIfAbsent(n, Node::new);
+        }
+
+        /** Adds a tree's numbers into this node, path by path. */
+        public void add(TreeNode tree) {
+            MergedTree.add(this, tree, Integer.MAX_VALUE);
+        }
+
+        /** The immutable tree of this node, built children first. */
+        public TreeNode freeze() {
+            Deque<Object[]> stack = new ArrayDeque<>();
+            stack.push(new Object[] {this, new ArrayList<>(children.values()).iterator(), new ArrayList<TreeNode>()});
+            TreeNode result = null;
+            while (!stack.isEmpty()) {
+                Object[] top = stack.peek();
+                @SuppressWarnings("unchecked")
+                Iterator<Node> next = (Iterator<Node>) top[1];
+                if (next.hasNext()) {
+                    Node c = next.next();
+                    stack.push(new Object[] {c, new ArrayList<>(c.children.values()).iterator(), new ArrayList<TreeNode>()});
+                    continue;
+                }
+                stack.pop();
+                Node n = (Node) top[0];
+                @SuppressWarnings("unchecked")
+                List<TreeNode> kids = (List<TreeNode>) top[2];
+                TreeNode built = new TreeNode(n.name, n.calls, n.totalNanos, n.selfNanos, kids);
+                if (stack.isEmpty()) {
+                    result = built;
+                } else {
+                    @SuppressWarnings("unchecked")
+                    List<TreeNode> siblings = (List<TreeNode>) stack.peek()[2];
+                    siblings.add(built);
+                }
+            }
+            return result;
         }
     }
 
@@ -40,7 +76,7 @@ final class MergedTree {
     }
 
     /** Groups threads by name, keeping first-seen order, and merges each group's trees. */
-    static Map<String, Node> byThreadName(List<ThreadProfile> threads) {
+    public static Map<String, Node> byThreadName(List<ThreadProfile> threads) {
         Map<String, Node> out = new LinkedHashMap<>();
         for (ThreadProfile t : threads) {
             Node root = out.computeIfAbsent(t.threadName(), n -> new Node(t.root().name()));
@@ -53,7 +89,7 @@ final class MergedTree {
      * Every thread's tree summed into one. Nodes deeper than {@code maxDepth} (the root's children
      * are depth 1) are summed into a {@link #TRUNCATED} child of their ancestor at that depth.
      */
-    static Node all(List<ThreadProfile> threads, int maxDepth) {
+    public static Node all(List<ThreadProfile> threads, int maxDepth) {
         Node root = new Node(ScopeName.of("<root>"));
         for (ThreadProfile t : threads) {
             add(root, t.root(), maxDepth);
@@ -93,7 +129,7 @@ final class MergedTree {
     }
 
     /** The nodes below the root in depth-first pre-order, each with its depth (root's children: 1). */
-    static void preOrder(Node root, Visitor v) throws IOException {
+    public static void preOrder(Node root, Visitor v) throws IOException {
         Deque<Object[]> stack = new ArrayDeque<>();
         List<Node> kids = new ArrayList<>(root.children.values());
         for (int i = kids.size() - 1; i >= 0; i--) {
@@ -117,7 +153,7 @@ final class MergedTree {
     }
 
     /** Callbacks of {@link #preOrder}. */
-    interface Visitor {
+    public interface Visitor {
         void enter(Node n, int depth) throws IOException;
 
         void leave(Node n, int depth) throws IOException;

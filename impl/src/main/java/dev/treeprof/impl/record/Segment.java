@@ -3,10 +3,8 @@ package dev.treeprof.impl.record;
 import dev.treeprof.Scope;
 import dev.treeprof.ScopeName;
 import dev.treeprof.impl.stats.TreeNode;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.List;
+import dev.treeprof.impl.stats.TreeNodes;
+import java.util.Arrays;
 
 /**
  * What one thread records into one profiler: its call tree and its stack of open frames. Only the
@@ -189,34 +187,10 @@ final class Segment {
 
     /** Copies a node tree without recursion, so very deep trees cannot overflow the stack. */
     static TreeNode snapshot(Node root) {
-        // post-order: children built before parents
-        Deque<Object[]> stack = new ArrayDeque<>();
-        stack.push(new Object[] {root, root.childrenAcquire(), 0, new ArrayList<TreeNode>()});
-        TreeNode result = null;
-        while (!stack.isEmpty()) {
-            Object[] top = stack.peek();
-            Node[] kids = (Node[]) top[1];
-            int i = (int) top[2];
-            if (i < kids.length) {
-                top[2] = i + 1;
-                Node k = kids[i];
-                stack.push(new Object[] {k, k.childrenAcquire(), 0, new ArrayList<TreeNode>()});
-                continue;
-            }
-            stack.pop();
-            Node n = (Node) top[0];
-            @SuppressWarnings("unchecked")
-            List<TreeNode> built = (List<TreeNode>) top[3];
+        // the acquire load of the total comes first: it makes the owner's earlier writes of calls and self visible
+        return TreeNodes.build(root, n -> Arrays.asList(n.childrenAcquire()), (n, kids) -> {
             long total = n.totalAcquire();
-            TreeNode t = new TreeNode(n.name, n.calls, total, n.selfNanos, built);
-            if (stack.isEmpty()) {
-                result = t;
-            } else {
-                @SuppressWarnings("unchecked")
-                List<TreeNode> parentKids = (List<TreeNode>) stack.peek()[3];
-                parentKids.add(t);
-            }
-        }
-        return result;
+            return new TreeNode(n.name, n.calls, total, n.selfNanos, kids);
+        });
     }
 }

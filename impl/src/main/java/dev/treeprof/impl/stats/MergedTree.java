@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,34 +40,10 @@ public final class MergedTree {
             MergedTree.add(this, tree, Integer.MAX_VALUE);
         }
 
-        /** The immutable tree of this node, built children first. */
+        /** The immutable tree of this node. */
         public TreeNode freeze() {
-            Deque<Object[]> stack = new ArrayDeque<>();
-            stack.push(new Object[] {this, new ArrayList<>(children.values()).iterator(), new ArrayList<TreeNode>()});
-            TreeNode result = null;
-            while (!stack.isEmpty()) {
-                Object[] top = stack.peek();
-                @SuppressWarnings("unchecked")
-                Iterator<Node> next = (Iterator<Node>) top[1];
-                if (next.hasNext()) {
-                    Node c = next.next();
-                    stack.push(new Object[] {c, new ArrayList<>(c.children.values()).iterator(), new ArrayList<TreeNode>()});
-                    continue;
-                }
-                stack.pop();
-                Node n = (Node) top[0];
-                @SuppressWarnings("unchecked")
-                List<TreeNode> kids = (List<TreeNode>) top[2];
-                TreeNode built = new TreeNode(n.name, n.calls, n.totalNanos, n.selfNanos, kids);
-                if (stack.isEmpty()) {
-                    result = built;
-                } else {
-                    @SuppressWarnings("unchecked")
-                    List<TreeNode> siblings = (List<TreeNode>) stack.peek()[2];
-                    siblings.add(built);
-                }
-            }
-            return result;
+            return TreeNodes.build(this, n -> new ArrayList<>(n.children.values()),
+                    (n, kids) -> new TreeNode(n.name, n.calls, n.totalNanos, n.selfNanos, kids));
         }
     }
 

@@ -5,8 +5,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Set;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /** Operations on immutable trees, all written without recursion: recorded trees can be very deep. */
@@ -17,29 +19,41 @@ public final class TreeNodes {
 
     /** The same tree with every name mapped; children whose names become equal are merged. */
     public static TreeNode rename(TreeNode root, Function<ScopeName, ScopeName> rename) {
+        return build(root, TreeNode::children, (n, kids) -> new TreeNode(n == root ? n.name() : rename.apply(n.name()),
+                n.calls(), n.totalNanos(), n.selfNanos(), mergeSiblings(kids)));
+    }
+
+    /**
+     * Builds an immutable tree from any tree, children before their parent, without recursion.
+     * {@code children} is asked once per node, before {@code make} is given the node and its built
+     * children.
+     */
+    public static <T> TreeNode build(T root, Function<T, List<T>> children,
+                                     BiFunction<T, List<TreeNode>, TreeNode> make) {
         Deque<Object[]> stack = new ArrayDeque<>();
-        stack.push(new Object[] {root, 0, new ArrayList<TreeNode>()});
+        stack.push(new Object[] {root, children.apply(root).iterator(), new ArrayList<TreeNode>()});
         TreeNode result = null;
         while (!stack.isEmpty()) {
             Object[] top = stack.peek();
-            TreeNode n = (TreeNode) top[0];
-            int i = (int) top[1];
-            if (i < n.children().size()) {
-                top[1] = i + 1;
-                stack.push(new Object[] {n.children().get(i), 0, new ArrayList<TreeNode>()});
+            @SuppressWarnings("unchecked")
+            Iterator<T> next = (Iterator<T>) top[1];
+            if (next.hasNext()) {
+                T c = next.next();
+                stack.push(new Object[] {c, children.apply(c).iterator(), new ArrayList<TreeNode>()});
                 continue;
             }
             stack.pop();
             @SuppressWarnings("unchecked")
-            List<TreeNode> kids = mergeSiblings((List<TreeNode>) top[2]);
-            TreeNode mapped = new TreeNode(n == root ? n.name() : rename.apply(n.name()), n.calls(), n.totalNanos(),
-                    n.selfNanos(), kids);
+            T n = (T) top[0];
+            @SuppressWarnings("unchecked")
+            List<TreeNode> kids = (List<TreeNode>) top[2];
+            TreeNode built = make.apply(n, kids);
             if (stack.isEmpty()) {
-                result = mapped;
+                result = built;
             } else {
                 @SuppressWarnings("unchecked")
                 List<TreeNode> siblings = (List<TreeNode>) stack.peek()[2];
-                siblings.add(mapped);
+                siblings.add(built);
             }
         }
         return result;

@@ -45,10 +45,6 @@ final class CallTree {
         return overflow;
     }
 
-    int nodeCount() {
-        return nodes;
-    }
-
     boolean overflowed() {
         return overflow != null;
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /** What the API binds to without an implementation: records nothing, prints empty tables. */
 final class NoopProvider implements ProfilerProvider {
@@ -37,6 +38,11 @@ final class NoopProvider implements ProfilerProvider {
 
     @Override
     public Profiler newProfiler() {
+        return new NoopProfiler();
+    }
+
+    @Override
+    public Profiler newProfiler(LongSupplier timer, double timeUnit) {
         return new NoopProfiler();
     }
 

@@ -38,7 +38,7 @@ final class Segment {
         this.epoch = epoch;
         this.state = state;
         this.owner = state.thread;
-        this.tree = new CallTree(maxNodes);
+        this.tree = new CallTree(maxNodes, profiler.anomalies);
         this.clock = clock;
         this.root = new Frame(this, null);
         root.node = tree.root;
@@ -96,7 +96,8 @@ final class Segment {
                 f.closedElsewhereAt = clock.nanoTime();
                 f.closedElsewhere = true;
             }
-            profiler.anomalies.report(Anomalies.Kind.WRONG_THREAD_CLOSE, "scope " + f.node.name.label());
+            profiler.anomalies.report(Anomalies.Kind.WRONG_THREAD_CLOSE, "scope " + f.node.name.label()
+                    + " opened on thread " + threadName() + ", closed on thread " + Thread.currentThread().getName());
             return;
         }
         if (top.closedElsewhere) {

@@ -69,6 +69,14 @@ public final class TreeProfiler implements Profiler {
         this(Clock.SYSTEM, DEFAULT_MAX_NODES);
     }
 
+    /**
+     * A profiler on the user's timer, {@code timeUnit} seconds per tick (positive and finite: the
+     * API checks it).
+     */
+    public static TreeProfiler withTimer(java.util.function.LongSupplier timer, double timeUnit, int maxNodesPerTree) {
+        return new TreeProfiler(TickClock.of(Objects.requireNonNull(timer, "timer"), timeUnit), maxNodesPerTree);
+    }
+
     public TreeProfiler(Clock clock, int maxNodesPerTree) {
         this.clock = Objects.requireNonNull(clock, "clock");
         if (maxNodesPerTree < 1) {

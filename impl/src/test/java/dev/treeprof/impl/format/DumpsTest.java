@@ -80,7 +80,7 @@ class DumpsTest {
         assertThrows(IllegalArgumentException.class, () -> Dumps.write(StatsTable.empty(), dir.resolve("e.prof")));
         Path nowhere = dir.resolve("no/dir/x.prof");
         IOException io = assertThrows(IOException.class, () -> Dumps.write(t, nowhere));
-        assertEquals(nowhere + ": cannot write: no such directory " + nowhere.getParent(), io.getMessage());
+        assertEquals(nowhere + ": cannot write: directory " + nowhere.getParent() + " does not exist", io.getMessage());
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(0, files.count());
         }

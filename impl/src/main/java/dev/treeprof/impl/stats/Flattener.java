@@ -1,6 +1,7 @@
 package dev.treeprof.impl.stats;
 
-import dev.treeprof.CallStats;
+import dev.treeprof.CallNode;
+import dev.treeprof.ThreadTree;
 import dev.treeprof.ScopeName;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -25,13 +26,11 @@ import java.util.Map;
  */
 final class Flattener {
 
-    private static final double NANOS_PER_SECOND = 1e9;
-
     private Flattener() {
     }
 
-    static void flatten(List<ThreadProfile> threads, FunctionTable into) {
-        for (ThreadProfile t : threads) {
+    static void flatten(List<ThreadTree> threads, FunctionTable into) {
+        for (ThreadTree t : threads) {
             flatten(t.root(), into);
         }
     }
@@ -57,7 +56,7 @@ final class Flattener {
     }
 
     /** Walks one tree depth first without recursion (trees may be deeper than the Java stack). */
-    static void flatten(TreeNode root, FunctionTable into) {
+    static void flatten(CallNode root, FunctionTable into) {
         Map<ScopeName, Integer> activeFunctions = new HashMap<>();
         Map<Edge, Integer> activeEdges = new HashMap<>();
         // frames: node, its parent (null for top level), next child index
@@ -67,8 +66,8 @@ final class Flattener {
         }
         while (!stack.isEmpty()) {
             Object[] frame = stack.pop();
-            TreeNode node = (TreeNode) frame[0];
-            TreeNode parent = (TreeNode) frame[1];
+            CallNode node = (CallNode) frame[0];
+            CallNode parent = (CallNode) frame[1];
             ScopeName f = node.name();
             Edge edge = parent == null ? null : new Edge(parent.name(), f);
             if (frame[2] == Boolean.TRUE) {
@@ -85,32 +84,33 @@ final class Flattener {
                 activeEdges.merge(edge, 1, Integer::sum);
             }
             stack.push(new Object[] {node, parent, Boolean.TRUE});
-            List<TreeNode> kids = node.children();
+            List<CallNode> kids = node.children();
             for (int i = kids.size() - 1; i >= 0; i--) {
                 stack.push(new Object[] {kids.get(i), node, Boolean.FALSE});
             }
         }
     }
 
-    private static void count(TreeNode node, TreeNode parent, Edge edge, Map<ScopeName, Integer> activeFunctions,
+    private static void count(CallNode node, CallNode parent, Edge edge, Map<ScopeName, Integer> activeFunctions,
                               Map<Edge, Integer> activeEdges, FunctionTable into) {
         long calls = node.calls();
-        double self = node.selfNanos() / NANOS_PER_SECOND;
-        double total = node.totalNanos() / NANOS_PER_SECOND;
+        // integer nanoseconds, converted once per function and pair when the rows are built
+        long self = node.ownNanos();
+        long total = node.totalNanos();
         boolean recursive = activeFunctions.getOrDefault(node.name(), 0) > 0;
         FunctionTable.Entry e = into.entry(node.name());
         e.totalCalls += calls;
-        e.tottime += self;
+        e.tottimeNanos += self;
         if (recursive) {
             // recursive calls: not primitive, and their time is inside the outer activation's cumtime
         } else {
             e.primitiveCalls += calls;
-            e.cumtime += total;
+            e.cumtimeNanos += total;
         }
         if (edge != null) {
             boolean pairRecursive = activeEdges.getOrDefault(edge, 0) > 0;
-            FunctionTable.addCaller(e, parent.name(),
-                    new CallStats(calls, pairRecursive ? 0 : calls, self, pairRecursive ? 0 : total));
+            FunctionTable.addCallerNanos(e, parent.name(), calls, pairRecursive ? 0 : calls, self,
+                    pairRecursive ? 0 : total);
         }
     }
 }

@@ -1,10 +1,10 @@
 package dev.treeprof.impl.format;
 
+import dev.treeprof.CallNode;
 import dev.treeprof.ScopeName;
+import dev.treeprof.ThreadTree;
 import dev.treeprof.impl.format.ProtoDecoder.LongList;
 import dev.treeprof.impl.stats.StatsTable;
-import dev.treeprof.impl.stats.ThreadProfile;
-import dev.treeprof.impl.stats.TreeNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -408,7 +408,7 @@ final class PprofReader {
                 // no stack: no path to give the values to
                 continue;
             }
-            PathNode node = threads.computeIfAbsent(thread, k -> new PathNode(ScopeName.of("<root>")));
+            PathNode node = threads.computeIfAbsent(thread, k -> new PathNode(ThreadTree.ROOT));
             for (int i = to - 1; i >= from; i--) {
                 long loc = sampleLocations.values[i];
                 ScopeName[] fs = frames.get(loc);
@@ -442,9 +442,9 @@ final class PprofReader {
             metadata.put("pprof.sampleTypes", typeNames.toString());
         }
 
-        List<ThreadProfile> out = new ArrayList<>();
+        List<ThreadTree> out = new ArrayList<>();
         for (Map.Entry<String, PathNode> e : threads.entrySet()) {
-            out.add(new ThreadProfile(e.getKey(), freeze(e.getValue())));
+            out.add(ThreadTree.of(e.getKey(), freeze(e.getValue())));
         }
         long startMillis = timeNanos > 0 ? timeNanos / 1_000_000L : 0;
         return StatsTable.fromThreads(out, metadata, startMillis, Math.max(0, durationNanos));
@@ -454,7 +454,7 @@ final class PprofReader {
      * The immutable tree, totals summed bottom-up (own time plus the children's totals), no
      * recursion. A recorded tree has exactly these totals, so it reads back as it was written.
      */
-    private static TreeNode freeze(PathNode root) {
+    private static CallNode freeze(PathNode root) {
         List<PathNode> order = new ArrayList<>();
         List<PathNode> todo = new ArrayList<>();
         todo.add(root);
@@ -463,20 +463,20 @@ final class PprofReader {
             order.add(n);
             todo.addAll(n.children.values());
         }
-        Map<PathNode, TreeNode> built = new HashMap<>();
+        Map<PathNode, CallNode> built = new HashMap<>();
         for (int i = order.size() - 1; i >= 0; i--) {
             PathNode n = order.get(i);
             long total = n.ownNanos;
-            List<TreeNode> kids = new ArrayList<>(n.children.size());
+            List<CallNode> kids = new ArrayList<>(n.children.size());
             for (PathNode c : n.children.values()) {
-                TreeNode k = built.remove(c);
+                CallNode k = built.remove(c);
                 kids.add(k);
                 total += k.totalNanos();
             }
             n.totalNanos = total;
             // the synthetic root records no time of its own, as a recorded root does not
-            built.put(n, n == root ? new TreeNode(n.name, 0, 0, 0, kids)
-                    : new TreeNode(n.name, n.calls, total, n.ownNanos, kids));
+            built.put(n, n == root ? CallNode.of(n.name, 0, 0, 0, kids)
+                    : CallNode.of(n.name, n.calls, total, n.ownNanos, kids));
         }
         return built.get(root);
     }

@@ -1,9 +1,9 @@
 package dev.treeprof.impl.format;
 
+import dev.treeprof.CallNode;
 import dev.treeprof.ScopeName;
+import dev.treeprof.ThreadTree;
 import dev.treeprof.impl.stats.StatsTable;
-import dev.treeprof.impl.stats.ThreadProfile;
-import dev.treeprof.impl.stats.TreeNode;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -79,7 +79,7 @@ final class PprofWriter {
      *     from a {@code .prof} file: pprof samples are call paths, which those do not know)
      */
     static void write(StatsTable stats, OutputStream out) throws IOException {
-        if (stats.threads().isEmpty()) {
+        if (stats.callTree().isEmpty()) {
             throw new IllegalArgumentException("pprof export needs call trees, and these stats have none (flat rows, "
                     + "e.g. loaded from a .prof file, do not know their call paths); write .prof or .json instead");
         }
@@ -135,7 +135,7 @@ final class PprofWriter {
             labelValues[li++] = e.getValue();
         }
 
-        for (ThreadProfile t : stats.threads()) {
+        for (ThreadTree t : stats.callTree().threads()) {
             labelValues[0] = str(t.threadName());
             samples(t.root(), labelKeys, labelValues, out);
         }
@@ -191,14 +191,14 @@ final class PprofWriter {
     }
 
     /** One sample per path below the synthetic root, pre-order, without recursion. */
-    private void samples(TreeNode root, long[] labelKeys, long[] labelValues, OutputStream out) throws IOException {
-        List<TreeNode> path = new ArrayList<>();
+    private void samples(CallNode root, long[] labelKeys, long[] labelValues, OutputStream out) throws IOException {
+        List<CallNode> path = new ArrayList<>();
         List<Integer> next = new ArrayList<>();
         path.add(root);
         next.add(0);
         while (!path.isEmpty()) {
             int d = path.size() - 1;
-            TreeNode n = path.get(d);
+            CallNode n = path.get(d);
             int i = next.get(d);
             if (i == n.children().size()) {
                 path.remove(d);
@@ -206,12 +206,12 @@ final class PprofWriter {
                 continue;
             }
             next.set(d, i + 1);
-            TreeNode child = n.children().get(i);
+            CallNode child = n.children().get(i);
             int depth = d + 1;
             ensureStack(depth + 1);
             stack[depth - 1] = location(child.name());
             values[0] = child.calls();
-            values[1] = child.selfNanos();
+            values[1] = child.ownNanos();
             sample(depth, labelKeys, labelValues);
             if (depth == MAX_DEPTH && !child.children().isEmpty()) {
                 truncated(child, depth, labelKeys, labelValues);
@@ -226,14 +226,14 @@ final class PprofWriter {
     }
 
     /** Sums everything below {@code cut} into one sample whose leaf is {@link #TRUNCATED}. */
-    private void truncated(TreeNode cut, int depth, long[] labelKeys, long[] labelValues) {
+    private void truncated(CallNode cut, int depth, long[] labelKeys, long[] labelValues) {
         long calls = 0;
         long own = 0;
-        List<TreeNode> todo = new ArrayList<>(cut.children());
+        List<CallNode> todo = new ArrayList<>(cut.children());
         while (!todo.isEmpty()) {
-            TreeNode n = todo.remove(todo.size() - 1);
+            CallNode n = todo.remove(todo.size() - 1);
             calls += n.calls();
-            own += n.selfNanos();
+            own += n.ownNanos();
             todo.addAll(n.children());
         }
         stack[depth] = location(TRUNCATED);

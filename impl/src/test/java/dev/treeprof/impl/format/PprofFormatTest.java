@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.treeprof.CallNode;
 import dev.treeprof.ScopeName;
 import dev.treeprof.StatsRow;
+import dev.treeprof.ThreadTree;
 import dev.treeprof.impl.stats.StatsTable;
-import dev.treeprof.impl.stats.ThreadProfile;
-import dev.treeprof.impl.stats.TreeNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -73,7 +73,7 @@ class PprofFormatTest {
         assertEquals(t.startMillis() * 1_000_000L, p.timeNanos);
         // one sample per path below each thread's root
         long paths = 0;
-        for (ThreadProfile th : t.threads()) {
+        for (ThreadTree th : t.threads()) {
             paths += countNodes(th.root()) - 1;
         }
         assertEquals(paths, p.samples.size());
@@ -131,7 +131,7 @@ class PprofFormatTest {
     void pathsDeeperThanTheLimitAreSummedIntoATruncationFrame() throws Exception {
         StatsTable deep = Recordings.deepChain(PprofWriter.MAX_DEPTH + 200);
         StatsTable back = Dumps.parse(pprof(deep), "deep.pb.gz");
-        TreeNode n = back.threads().get(0).root();
+        CallNode n = back.threads().get(0).root();
         int depth = 0;
         while (!n.children().isEmpty()) {
             n = n.children().get(0);
@@ -208,18 +208,18 @@ class PprofFormatTest {
         StatsTable t = Dumps.parse(gzip(bytes(p)), "cpu.pb.gz");
         assertEquals(1, t.threads().size());
         assertEquals(PprofReader.NO_THREAD, t.threads().get(0).threadName());
-        TreeNode main = t.threads().get(0).root().children().get(0);
+        CallNode main = t.threads().get(0).root().children().get(0);
         assertEquals(ScopeName.of("main.go", 10, "main.main"), main.name());
         assertEquals(1, main.calls());
-        assertEquals(10_000_000, main.selfNanos());
+        assertEquals(10_000_000, main.ownNanos());
         assertEquals(80_000_000, main.totalNanos());
-        TreeNode work = main.children().get(0);
+        CallNode work = main.children().get(0);
         assertEquals(ScopeName.of("main.go", 28, "main.work"), work.name());
         assertEquals(0, work.calls());
-        TreeNode inlined = work.children().get(0);
+        CallNode inlined = work.children().get(0);
         assertEquals(ScopeName.of("lib.go", 40, "main.inlined"), inlined.name());
         assertEquals(7, inlined.calls(), "samples summed");
-        assertEquals(70_000_000, inlined.selfNanos());
+        assertEquals(70_000_000, inlined.ownNanos());
         assertEquals("samples/count, cpu/nanoseconds", t.metadata().get("pprof.sampleTypes"));
         assertEquals(1_000_000_000L, t.durationNanos());
     }
@@ -310,12 +310,12 @@ class PprofFormatTest {
         }
     }
 
-    private static long countNodes(TreeNode root) {
+    private static long countNodes(CallNode root) {
         long n = 0;
-        java.util.ArrayDeque<TreeNode> todo = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<CallNode> todo = new java.util.ArrayDeque<>();
         todo.push(root);
         while (!todo.isEmpty()) {
-            TreeNode x = todo.pop();
+            CallNode x = todo.pop();
             n++;
             x.children().forEach(todo::push);
         }

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.treeprof.CallNode;
 import dev.treeprof.StatsRow;
+import dev.treeprof.ThreadTree;
 import dev.treeprof.impl.stats.StatsTable;
-import dev.treeprof.impl.stats.ThreadProfile;
-import dev.treeprof.impl.stats.TreeNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +75,7 @@ class PprofGoToolTest {
 
         Map<String, Long> expectedTime = new TreeMap<>();
         Map<String, Long> expectedCalls = new TreeMap<>();
-        for (ThreadProfile th : t.threads()) {
+        for (ThreadTree th : t.threads()) {
             paths(th.threadName(), th.root(), expectedTime, expectedCalls);
         }
         assertEquals(expectedTime, traces(f, "wall"));
@@ -146,15 +146,15 @@ class PprofGoToolTest {
     }
 
     /** Each path below the root as "thread;root frame;...;leaf" with its own time and calls. */
-    private static void paths(String thread, TreeNode root, Map<String, Long> time, Map<String, Long> calls) {
+    private static void paths(String thread, CallNode root, Map<String, Long> time, Map<String, Long> calls) {
         List<Object[]> todo = new ArrayList<>();
         todo.add(new Object[] {root, thread});
         while (!todo.isEmpty()) {
             Object[] e = todo.remove(todo.size() - 1);
-            TreeNode n = (TreeNode) e[0];
-            for (TreeNode k : n.children()) {
+            CallNode n = (CallNode) e[0];
+            for (CallNode k : n.children()) {
                 String key = e[1] + ";" + k.name().function();
-                time.merge(key, k.selfNanos(), Long::sum);
+                time.merge(key, k.ownNanos(), Long::sum);
                 calls.merge(key, k.calls(), Long::sum);
                 todo.add(new Object[] {k, key});
             }

@@ -4,6 +4,8 @@ import dev.treeprof.spi.ProfilerProvider;
 import dev.treeprof.spi.RecordingSwitch;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * The entry points of treeprof.
@@ -40,8 +42,8 @@ public final class Profile {
 
     /**
      * Opens a scope with a pre-made name: the fastest form, allocation-free while recording.
-     *
-     * @throws NullPointerException if name is null while a profiler records
+     * Never throws: a null name is recorded under {@code {null scope name}} (and warned about once),
+     * so a bug in naming cannot break the code only once profiling is turned on.
      */
     public static Scope scope(ScopeName name) {
         if (!RecordingSwitch.isOn()) {
@@ -52,7 +54,8 @@ public final class Profile {
 
     /**
      * Opens a scope named by a string. The string is looked up in a bounded intern table on every
-     * call while recording; prefer {@link #scope(ScopeName)} with a constant in hot code.
+     * call while recording; prefer {@link #scope(ScopeName)} with a constant in hot code. A null
+     * string is recorded under {@code {null scope name}}, as for {@link #scope(ScopeName)}.
      */
     public static Scope scope(String name) {
         if (!RecordingSwitch.isOn()) {
@@ -76,6 +79,32 @@ public final class Profile {
     /** A new, disabled profiler: cProfile's {@code Profile()}. */
     public static Profiler newProfiler() {
         return PROVIDER.newProfiler();
+    }
+
+    /**
+     * A new, disabled profiler on a clock of your own: cProfile's {@code Profile(timer, timeunit)}
+     * with an integer timer. Its scopes read {@code timer} instead of {@link System#nanoTime()};
+     * each tick is {@code timeUnit} seconds. Otherwise it is identical to {@link #newProfiler()}.
+     *
+     * <p>Times are kept in whole nanoseconds: a tick of a whole number of nanoseconds
+     * ({@code 1e-9}, {@code 1e-6}, {@code 1e-3}...) is converted exactly, any other unit is rounded
+     * to the nearest nanosecond at each reading. The timer is read on the thread that opens or
+     * closes a scope, so it must be thread-safe if several threads record.
+     *
+     * <pre>{@code
+     * AtomicLong ticks = new AtomicLong();
+     * Profiler pr = Profile.newProfiler(ticks::get, 1e-6);  // a tick is a microsecond
+     * }</pre>
+     *
+     * @throws NullPointerException if {@code timer} is null
+     * @throws IllegalArgumentException unless {@code timeUnit} is positive and finite
+     */
+    public static Profiler newProfiler(LongSupplier timer, double timeUnit) {
+        Objects.requireNonNull(timer, "timer");
+        if (!(timeUnit > 0) || Double.isInfinite(timeUnit)) {
+            throw new IllegalArgumentException("timeUnit must be a positive number of seconds per tick: " + timeUnit);
+        }
+        return PROVIDER.newProfiler(timer, timeUnit);
     }
 
     /** The process-wide profiler that {@link #enable()} drives. */

@@ -2,6 +2,7 @@ package dev.treeprof;
 
 import dev.treeprof.spi.ProfilerProvider;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -96,6 +97,40 @@ public interface Stats {
      * {@code .prof} file have no per-thread view and return an empty map.
      */
     Map<String, Stats> byThread();
+
+    /**
+     * The exact call trees these stats were made from, one per thread. Empty when the paths are
+     * unknown: stats loaded from a flat {@code .prof} file (pstats keeps only caller-callee pairs)
+     * have rows but no trees. Stats made by {@link #add} hold the trees of every part that had
+     * them; {@link #stripDirs()} renames the trees' scopes too.
+     */
+    CallTree callTree();
+
+    /**
+     * Free-form facts about the profile, kept by the lossless formats: for a web request its
+     * method, path, status and elapsed time (see the integrations' docs). Empty when none.
+     */
+    Map<String, String> metadata();
+
+    /** The same stats with these metadata entries added; later values replace earlier ones. */
+    Stats withMetadata(Map<String, String> entries);
+
+    /** When the recording started, in epoch milliseconds; 0 when unknown (e.g. loaded from {@code .prof}). */
+    long startMillis();
+
+    /** How long the recording ran, in nanoseconds; 0 when unknown. */
+    long durationNanos();
+
+    /**
+     * Writes these stats to a stream in the named format: {@code prof}, {@code json},
+     * {@code speedscope}, {@code trace} or {@code folded} (the extensions of
+     * {@link #dumpStats(Path)} without their dot). The stream is flushed, not closed.
+     *
+     * @throws IOException when the stream fails
+     * @throws IllegalArgumentException for an unknown format, and in the cases listed at
+     *     {@link #dumpStats(Path)}
+     */
+    void dumpStats(OutputStream out, String format) throws IOException;
 
     /**
      * Writes these stats to a file. The format follows the extension: {@code .prof} (Python's

@@ -39,6 +39,11 @@ class NoImplementationTest {
         assertEquals(0, p.stats().totalCalls());
         assertTrue(p.stats().rows().isEmpty());
         assertEquals("         0 function calls in 0.000 seconds\n\n", p.stats().sortStats("cumtime").formatStats(5));
+        Profiler timed = Profile.newProfiler(() -> 42L, 1e-6);
+        timed.enable();
+        assertSame(Scope.noop(), Profile.scope("x"));
+        timed.disable();
+        assertEquals(0, timed.stats().totalCalls());
     }
 
     @Test

@@ -1,17 +1,20 @@
 package dev.treeprof.spi;
 
 import dev.treeprof.Binding;
+import dev.treeprof.CallTree;
 import dev.treeprof.Profiler;
 import dev.treeprof.Scope;
 import dev.treeprof.ScopeName;
 import dev.treeprof.Stats;
 import dev.treeprof.StatsRow;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /** What the API binds to without an implementation: records nothing, prints empty tables. */
 final class NoopProvider implements ProfilerProvider {
@@ -37,6 +40,11 @@ final class NoopProvider implements ProfilerProvider {
 
     @Override
     public Profiler newProfiler() {
+        return new NoopProfiler();
+    }
+
+    @Override
+    public Profiler newProfiler(LongSupplier timer, double timeUnit) {
         return new NoopProfiler();
     }
 
@@ -235,6 +243,36 @@ final class NoopProvider implements ProfilerProvider {
         @Override
         public void dumpStats(Path file) {
             throw new UnsupportedOperationException("cannot write " + file + ": " + MISSING);
+        }
+
+        @Override
+        public void dumpStats(OutputStream stream, String format) {
+            throw new UnsupportedOperationException("cannot write a " + format + " dump: " + MISSING);
+        }
+
+        @Override
+        public CallTree callTree() {
+            return CallTree.empty();
+        }
+
+        @Override
+        public Map<String, String> metadata() {
+            return Map.of();
+        }
+
+        @Override
+        public Stats withMetadata(Map<String, String> entries) {
+            return this;
+        }
+
+        @Override
+        public long startMillis() {
+            return 0;
+        }
+
+        @Override
+        public long durationNanos() {
+            return 0;
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.treeprof.ScopeName;
 import dev.treeprof.Stats;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.LongSupplier;
 
 /**
  * The service an implementation provides, found with {@link java.util.ServiceLoader} under
@@ -36,6 +37,12 @@ public interface ProfilerProvider {
 
     /** A new, disabled profiler. */
     Profiler newProfiler();
+
+    /**
+     * A new, disabled profiler reading {@code timer}, {@code timeUnit} seconds per tick; see
+     * {@link dev.treeprof.Profile#newProfiler(LongSupplier, double)}, which checks the arguments.
+     */
+    Profiler newProfiler(LongSupplier timer, double timeUnit);
 
     /** The process-wide profiler driven by {@link dev.treeprof.Profile#enable()}. */
     Profiler defaultProfiler();

@@ -5,8 +5,8 @@ import dev.treeprof.Profiler;
 import dev.treeprof.Scope;
 import dev.treeprof.ScopeName;
 import dev.treeprof.impl.stats.StatsTable;
-import dev.treeprof.impl.stats.ThreadProfile;
-import dev.treeprof.impl.stats.TreeNode;
+import dev.treeprof.ThreadTree;
+import dev.treeprof.CallNode;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -84,7 +84,7 @@ public final class MemoryFootprint {
 
         StatsTable stats = (StatsTable) profiler.stats();
         long nodes = 0;
-        for (ThreadProfile t : stats.threads()) {
+        for (ThreadTree t : stats.threads()) {
             nodes += countNodes(t.root()) - 1; // not the synthetic root
         }
         long calls = stats.totalCalls();
@@ -138,12 +138,12 @@ public final class MemoryFootprint {
         }
     }
 
-    private static long countNodes(TreeNode root) {
+    private static long countNodes(CallNode root) {
         long n = 0;
-        Deque<TreeNode> todo = new ArrayDeque<>();
+        Deque<CallNode> todo = new ArrayDeque<>();
         todo.push(root);
         while (!todo.isEmpty()) {
-            TreeNode t = todo.pop();
+            CallNode t = todo.pop();
             n++;
             t.children().forEach(todo::push);
         }

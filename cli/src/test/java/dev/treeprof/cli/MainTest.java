@@ -193,7 +193,7 @@ class MainTest {
         assertBadFile(folded, "needs call trees", "convert", rowsProf.toString(), folded.toString());
         assertTrue(Files.notExists(folded));
         Path nowhere = dir.resolve("no/such/dir/out.prof");
-        assertBadFile(nowhere, "cannot write: no such directory", "convert", rowsProf.toString(), nowhere.toString());
+        assertBadFile(nowhere, "cannot write: directory " + nowhere.getParent() + " does not exist", "convert", rowsProf.toString(), nowhere.toString());
         Path cut = Files.write(dir.resolve("empty.prof"), new byte[0]);
         Path out = dir.resolve("out.json");
         assertBadFile(cut, "the file is empty", "convert", cut.toString(), out.toString());

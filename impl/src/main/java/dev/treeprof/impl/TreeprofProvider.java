@@ -13,6 +13,8 @@ import dev.treeprof.spi.ProfilerLookup;
 import dev.treeprof.spi.ProfilerProvider;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.LongSupplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * The provider the API finds through {@link java.util.ServiceLoader}.
@@ -23,7 +25,10 @@ import java.nio.file.Path;
  */
 public final class TreeprofProvider implements ProfilerProvider {
 
-    private final TreeProfiler global = new TreeProfiler();
+    /** System property capping each thread's tree, in every profiler including the process-wide one. */
+    static final String MAX_NODES_PROPERTY = "treeprof.maxNodesPerTree";
+
+    private final TreeProfiler global = new TreeProfiler(dev.treeprof.impl.record.Clock.SYSTEM, maxNodesPerTree());
     private final NameTable names = new NameTable(Integer.getInteger("treeprof.nameTableSize", NameTable.DEFAULT_SIZE));
 
     @Override
@@ -43,8 +48,31 @@ public final class TreeprofProvider implements ProfilerProvider {
 
     @Override
     public Profiler newProfiler() {
-        return new TreeProfiler(dev.treeprof.impl.record.Clock.SYSTEM,
-                Integer.getInteger("treeprof.maxNodesPerTree", TreeProfiler.DEFAULT_MAX_NODES));
+        return new TreeProfiler(dev.treeprof.impl.record.Clock.SYSTEM, maxNodesPerTree());
+    }
+
+    @Override
+    public Profiler newProfiler(LongSupplier timer, double timeUnit) {
+        return TreeProfiler.withTimer(timer, timeUnit, maxNodesPerTree());
+    }
+
+    /** The node cap asked for by {@value #MAX_NODES_PROPERTY}; a bad value is warned about, not fatal. */
+    static int maxNodesPerTree() {
+        String v = System.getProperty(MAX_NODES_PROPERTY);
+        if (v == null) {
+            return TreeProfiler.DEFAULT_MAX_NODES;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        LoggerFactory.getLogger("dev.treeprof").warn("treeprof: -D{}={} is not a positive integer; using {}",
+                MAX_NODES_PROPERTY, v, TreeProfiler.DEFAULT_MAX_NODES);
+        return TreeProfiler.DEFAULT_MAX_NODES;
     }
 
     @Override

@@ -14,11 +14,13 @@ import java.io.OutputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -82,7 +84,14 @@ public final class Dumps {
         write(stats, file, format);
     }
 
-    /** Writes the stats in the given format, whatever the file's name; see {@link #write(StatsTable, Path)}. */
+    /**
+     * Writes the stats in the given format, whatever the file's name; see {@link #write(StatsTable, Path)}.
+     * The file gets the process's normal permissions for new files (the umask applies), as
+     * Python's dumps do.
+     *
+     * @throws IOException naming the path as given and the cause: the directory does not exist,
+     *     is not a directory, or is not writable; the target is a directory; or the write failed
+     */
     public static void write(StatsTable stats, Path file, DumpFormat format) throws IOException {
         Objects.requireNonNull(stats, "stats");
         Objects.requireNonNull(format, "format");
@@ -91,20 +100,17 @@ public final class Dumps {
         if (dir == null || target.getFileName() == null) {
             throw new IllegalArgumentException("not a file name: " + file);
         }
-        String name = target.getFileName().toString();
-        Path tmp;
-        try {
-            // a short prefix: the temporary name must stay within file name limits
-            tmp = Files.createTempFile(dir, "." + (name.length() > 64 ? name.substring(0, 64) : name) + ".", ".tmp");
-        } catch (NoSuchFileException e) {
-            throw new IOException(file + ": cannot write: no such directory " + dir, e);
-        } catch (AccessDeniedException e) {
-            throw new IOException(file + ": cannot write: permission denied in " + dir, e);
+        if (Files.isDirectory(target)) {
+            throw new IOException(file + ": cannot write: it is a directory");
         }
+        Path tmp = createTemporary(file, dir, target.getFileName().toString());
         boolean done = false;
         try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.WRITE), 1 << 16)) {
                 write(stats, out, format);
+            } catch (IOException e) {
+                // the file system's message names the temporary file: name the user's file instead
+                throw new IOException(file + ": cannot write: " + reason(e), e);
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -117,6 +123,68 @@ public final class Dumps {
                 Files.deleteIfExists(tmp);
             }
         }
+    }
+
+    /**
+     * Creates the hidden file a dump is written to before it is moved into place. Created like any
+     * new file (mode 0666 less the umask), not with {@link Files#createTempFile}'s 0600.
+     */
+    private static Path createTemporary(Path file, Path dir, String name) throws IOException {
+        // a short prefix: the temporary name must stay within file name limits
+        String prefix = "." + (name.length() > 64 ? name.substring(0, 64) : name) + ".";
+        for (int attempt = 0; ; attempt++) {
+            Path tmp = dir.resolve(prefix + Long.toUnsignedString(TEMP_NAMES.nextLong(), 36) + ".tmp");
+            try {
+                Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                return tmp;
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 100) {
+                    throw new IOException(file + ": cannot write: no free temporary name in " + shown(file, dir), e);
+                }
+            } catch (IOException e) {
+                throw new IOException(file + ": cannot write: " + whyNotWritable(file, dir, e), e);
+            }
+        }
+    }
+
+    private static final java.security.SecureRandom TEMP_NAMES = new java.security.SecureRandom();
+
+    /** The directory as the user wrote it when the path has one, else the absolute one. */
+    private static Path shown(Path file, Path absoluteDir) {
+        Path given = file.getParent();
+        return given != null ? given : absoluteDir;
+    }
+
+    /** Why no file can be created in {@code dir}, in the user's terms (the path as given). */
+    private static String whyNotWritable(Path file, Path dir, IOException e) {
+        Path shownDir = shown(file, dir);
+        if (Files.isDirectory(dir)) {
+            return "directory " + shownDir + " is not writable";
+        }
+        if (Files.exists(dir)) {
+            return shownDir + " is not a directory";
+        }
+        // the deepest existing ancestor: a regular file there is the real cause
+        for (Path p = shownDir.getParent(); p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                if (!Files.isDirectory(p)) {
+                    return p + " is not a directory";
+                }
+                break;
+            }
+        }
+        return "directory " + shownDir + " does not exist";
+    }
+
+    private static String reason(IOException e) {
+        String m = e.getMessage();
+        if (e instanceof java.nio.file.FileSystemException) {
+            String r = ((java.nio.file.FileSystemException) e).getReason();
+            if (r != null) {
+                return r;
+            }
+        }
+        return m == null ? e.getClass().getSimpleName() : m;
     }
 
     /**

@@ -9,8 +9,8 @@ import dev.treeprof.CallStats;
 import dev.treeprof.ScopeName;
 import dev.treeprof.StatsRow;
 import dev.treeprof.impl.stats.StatsTable;
-import dev.treeprof.impl.stats.ThreadProfile;
-import dev.treeprof.impl.stats.TreeNode;
+import dev.treeprof.ThreadTree;
+import dev.treeprof.CallNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -158,9 +158,9 @@ final class JsonDumpReader {
     }
 
     private StatsTable build() throws BadDumpException {
-        List<ThreadProfile> threads = new ArrayList<>();
+        List<ThreadTree> threads = new ArrayList<>();
         for (int t = 0; t < threadNames.size(); t++) {
-            threads.add(new ThreadProfile(threadNames.get(t), tree(t)));
+            threads.add(ThreadTree.of(threadNames.get(t), tree(t)));
         }
         List<StatsRow> rows = new ArrayList<>();
         for (int r = 0; r < rowNumbers.size(); r++) {
@@ -185,26 +185,26 @@ final class JsonDumpReader {
     }
 
     /** Builds a thread's tree from its pre-order node list, children before parents, no recursion. */
-    private TreeNode tree(int t) throws BadDumpException {
+    private CallNode tree(int t) throws BadDumpException {
         long[] nodes = threadNodes.get(t);
         int n = threadNodeCounts.get(t);
         if (n == 0) {
             throw fail("/threads/" + t + "/nodes", "a thread needs at least its root node");
         }
         @SuppressWarnings("unchecked")
-        List<TreeNode>[] kids = new List[n];
-        TreeNode root = null;
+        List<CallNode>[] kids = new List[n];
+        CallNode root = null;
         for (int i = n - 1; i >= 0; i--) {
             int base = i * NODE_FIELDS;
             ScopeName name = function(nodes[base + 1], "/threads/" + t + "/nodes/" + i + "/1");
-            List<TreeNode> k = kids[i];
+            List<CallNode> k = kids[i];
             if (k == null) {
                 k = List.of();
             } else {
                 Collections.reverse(k);
             }
             kids[i] = null;
-            TreeNode node = new TreeNode(name, nodes[base + 2], nodes[base + 3], nodes[base + 4], k);
+            CallNode node = CallNode.of(name, nodes[base + 2], nodes[base + 3], nodes[base + 4], k);
             int parent = (int) nodes[base];
             if (parent < 0) {
                 root = node;

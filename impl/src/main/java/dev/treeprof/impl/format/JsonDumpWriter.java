@@ -7,8 +7,8 @@ import dev.treeprof.CallStats;
 import dev.treeprof.ScopeName;
 import dev.treeprof.StatsRow;
 import dev.treeprof.impl.stats.StatsTable;
-import dev.treeprof.impl.stats.ThreadProfile;
-import dev.treeprof.impl.stats.TreeNode;
+import dev.treeprof.ThreadTree;
+import dev.treeprof.CallNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
@@ -39,7 +39,7 @@ final class JsonDumpWriter {
     }
 
     static void write(StatsTable stats, OutputStream out, JsonFactory factory) throws IOException {
-        List<ThreadProfile> threads = stats.threads();
+        List<ThreadTree> threads = stats.threads();
         List<StatsRow> extra;
         if (threads.isEmpty()) {
             extra = stats.sortStats().rows();
@@ -84,7 +84,7 @@ final class JsonDumpWriter {
         }
 
         Map<ScopeName, Integer> functions = new LinkedHashMap<>();
-        for (ThreadProfile t : threads) {
+        for (ThreadTree t : threads) {
             index(t.root(), functions);
         }
         for (StatsRow r : extra) {
@@ -116,7 +116,7 @@ final class JsonDumpWriter {
             }
             g.writeEndArray();
             g.writeArrayFieldStart("threads");
-            for (ThreadProfile t : threads) {
+            for (ThreadTree t : threads) {
                 g.writeStartObject();
                 g.writeStringField("name", t.threadName());
                 g.writeArrayFieldStart("nodes");
@@ -161,13 +161,13 @@ final class JsonDumpWriter {
         g.writeEndObject();
     }
 
-    private static void index(TreeNode root, Map<ScopeName, Integer> functions) {
-        Deque<TreeNode> stack = new ArrayDeque<>();
+    private static void index(CallNode root, Map<ScopeName, Integer> functions) {
+        Deque<CallNode> stack = new ArrayDeque<>();
         stack.push(root);
         while (!stack.isEmpty()) {
-            TreeNode n = stack.pop();
+            CallNode n = stack.pop();
             functions.putIfAbsent(n.name(), functions.size());
-            List<TreeNode> kids = n.children();
+            List<CallNode> kids = n.children();
             for (int i = kids.size() - 1; i >= 0; i--) {
                 stack.push(kids.get(i));
             }
@@ -175,22 +175,22 @@ final class JsonDumpWriter {
     }
 
     /** {@code [parent, function, calls, totalNanos, selfNanos]} per node, pre-order, root first. */
-    private static void nodes(JsonGenerator g, TreeNode root, Map<ScopeName, Integer> functions) throws IOException {
+    private static void nodes(JsonGenerator g, CallNode root, Map<ScopeName, Integer> functions) throws IOException {
         Deque<Object[]> stack = new ArrayDeque<>();
         stack.push(new Object[] {root, -1});
         int next = 0;
         while (!stack.isEmpty()) {
             Object[] f = stack.pop();
-            TreeNode n = (TreeNode) f[0];
+            CallNode n = (CallNode) f[0];
             int index = next++;
             g.writeStartArray();
             g.writeNumber((Integer) f[1]);
             g.writeNumber(functions.get(n.name()));
             g.writeNumber(n.calls());
             g.writeNumber(n.totalNanos());
-            g.writeNumber(n.selfNanos());
+            g.writeNumber(n.ownNanos());
             g.writeEndArray();
-            List<TreeNode> kids = n.children();
+            List<CallNode> kids = n.children();
             for (int i = kids.size() - 1; i >= 0; i--) {
                 stack.push(new Object[] {kids.get(i), index});
             }

@@ -18,9 +18,11 @@ public final class Anomalies {
     public enum Kind {
         OUT_OF_ORDER_CLOSE("a scope was closed while scopes opened inside it were still open; they were closed with it"),
         DOUBLE_CLOSE("a scope was closed twice; the second close was ignored"),
-        WRONG_THREAD_CLOSE("a scope was closed on a thread other than the one that opened it; the close was ignored"),
+        WRONG_THREAD_CLOSE("a scope was closed on a thread other than the one that opened it; it ended at that close"
+                + " (its own thread takes it off its stack at its next scope)"),
         UNCLOSED("a scope was never closed before its thread ended; it was closed at the thread's last recorded instant"),
         NODE_LIMIT("a call tree reached its node limit; calls on new paths are counted under {treeprof: node limit reached}"),
+        NULL_NAME("a scope was opened with a null name; it is recorded as " + NameTable.NULL_LABEL),
         BINDING_OUT_OF_ORDER("a profiler binding was closed out of order or on another thread; it was ignored");
 
         final String message;
@@ -35,7 +37,7 @@ public final class Anomalies {
 
     private final AtomicLongArray counts = new AtomicLongArray(KINDS.length);
     /** Warned once per kind per process: request integrations make a profiler per request. */
-    private static final AtomicReferenceArray<Object> WARNED = new AtomicReferenceArray<>(KINDS.length);
+    static final AtomicReferenceArray<Object> WARNED = new AtomicReferenceArray<>(KINDS.length);
 
     void report(Kind kind, String detail) {
         counts.incrementAndGet(kind.ordinal());

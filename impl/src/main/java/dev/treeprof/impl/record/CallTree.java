@@ -20,8 +20,16 @@ final class CallTree {
     /** Written by the owner, read racily by stats readers: only whether it exists matters to them. */
     private volatile Node overflow;
 
+    /** Where a recording tree reports null-named scopes; null for trees that only fold others. */
+    private final Anomalies anomalies;
+
     CallTree(int maxNodes) {
+        this(maxNodes, null);
+    }
+
+    CallTree(int maxNodes, Anomalies anomalies) {
         this.maxNodes = maxNodes;
+        this.anomalies = anomalies;
     }
 
     /** The child of parent for this name, made if needed, or the overflow node past the cap. */
@@ -34,6 +42,10 @@ final class CallTree {
             return overflowNode(); // also the answer for children of the overflow node itself
         }
         nodes++;
+        if (name == NameTable.NULL_NAME && anomalies != null) {
+            // off the hot path: only when a null-named scope first appears on a path
+            anomalies.report(Anomalies.Kind.NULL_NAME, "under " + parent.name.label());
+        }
         return parent.addChild(name);
     }
 

@@ -15,6 +15,11 @@ public final class NameTable {
     /** Default number of names each table keeps. */
     public static final int DEFAULT_SIZE = 10_000;
 
+    /** The label scopes opened with a null name are recorded under. */
+    public static final String NULL_LABEL = "{null scope name}";
+    /** The name of scopes opened with a null name: one visible row rather than an exception. */
+    public static final ScopeName NULL_NAME = ScopeName.of(NULL_LABEL);
+
     private static final StackWalker WALKER = StackWalker.getInstance();
 
     private final Cache<String, ScopeName> names;
@@ -25,9 +30,10 @@ public final class NameTable {
         this.callSites = Caffeine.newBuilder().maximumSize(maximumSize).build();
     }
 
+    /** The shared name for a string; {@link #NULL_NAME} for null. */
     public ScopeName intern(String name) {
         if (name == null) {
-            throw new NullPointerException("scope name");
+            return NULL_NAME;
         }
         return names.get(name, ScopeName::of);
     }

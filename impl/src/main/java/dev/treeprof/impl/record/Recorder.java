@@ -38,9 +38,14 @@ public final class Recorder {
     private Recorder() {
     }
 
-    /** Opens a scope in whatever profiler records on this thread, or returns the no-op scope. */
+    /**
+     * Opens a scope in whatever profiler records on this thread, or returns the no-op scope. Never
+     * throws for a null name: it is recorded as {@link NameTable#NULL_NAME}.
+     */
     public static Scope enter(TreeProfiler global, ScopeName name) {
-        Objects.requireNonNull(name, "scope name");
+        if (name == null) {
+            name = NameTable.NULL_NAME;
+        }
         ThreadState ts = state();
         int g = generation;
         Segment s = ts.validGeneration == g ? ts.cachedSegment : ts.resolve(lookups, global, g);

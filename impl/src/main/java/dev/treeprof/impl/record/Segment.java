@@ -2,7 +2,7 @@ package dev.treeprof.impl.record;
 
 import dev.treeprof.Scope;
 import dev.treeprof.ScopeName;
-import dev.treeprof.impl.stats.TreeNode;
+import dev.treeprof.CallNode;
 import dev.treeprof.impl.stats.TreeNodes;
 import java.util.Arrays;
 
@@ -38,7 +38,7 @@ final class Segment {
         this.epoch = epoch;
         this.state = state;
         this.owner = state.thread;
-        this.tree = new CallTree(maxNodes);
+        this.tree = new CallTree(maxNodes, profiler.anomalies);
         this.clock = clock;
         this.root = new Frame(this, null);
         root.node = tree.root;
@@ -96,7 +96,8 @@ final class Segment {
                 f.closedElsewhereAt = clock.nanoTime();
                 f.closedElsewhere = true;
             }
-            profiler.anomalies.report(Anomalies.Kind.WRONG_THREAD_CLOSE, "scope " + f.node.name.label());
+            profiler.anomalies.report(Anomalies.Kind.WRONG_THREAD_CLOSE, "scope " + f.node.name.label()
+                    + " opened on thread " + threadName() + ", closed on thread " + Thread.currentThread().getName());
             return;
         }
         if (top.closedElsewhere) {
@@ -181,16 +182,16 @@ final class Segment {
     }
 
     /** An immutable copy of the tree as far as it is published; safe from any thread. */
-    TreeNode snapshot() {
+    CallNode snapshot() {
         return snapshot(tree.root);
     }
 
     /** Copies a node tree without recursion, so very deep trees cannot overflow the stack. */
-    static TreeNode snapshot(Node root) {
+    static CallNode snapshot(Node root) {
         // the acquire load of the total comes first: it makes the owner's earlier writes of calls and self visible
         return TreeNodes.build(root, n -> Arrays.asList(n.childrenAcquire()), (n, kids) -> {
             long total = n.totalAcquire();
-            return new TreeNode(n.name, n.calls, total, n.selfNanos, kids);
+            return CallNode.of(n.name, n.calls, total, n.selfNanos, kids);
         });
     }
 }

@@ -4,8 +4,8 @@ import dev.treeprof.Binding;
 import dev.treeprof.Profiler;
 import dev.treeprof.Stats;
 import dev.treeprof.impl.stats.StatsTable;
-import dev.treeprof.impl.stats.ThreadProfile;
-import dev.treeprof.impl.stats.TreeNode;
+import dev.treeprof.ThreadTree;
+import dev.treeprof.CallNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,6 +67,14 @@ public final class TreeProfiler implements Profiler {
 
     public TreeProfiler() {
         this(Clock.SYSTEM, DEFAULT_MAX_NODES);
+    }
+
+    /**
+     * A profiler on the user's timer, {@code timeUnit} seconds per tick (positive and finite: the
+     * API checks it).
+     */
+    public static TreeProfiler withTimer(java.util.function.LongSupplier timer, double timeUnit, int maxNodesPerTree) {
+        return new TreeProfiler(TickClock.of(Objects.requireNonNull(timer, "timer"), timeUnit), maxNodesPerTree);
     }
 
     public TreeProfiler(Clock clock, int maxNodesPerTree) {
@@ -253,13 +261,13 @@ public final class TreeProfiler implements Profiler {
     }
 
     /** Immutable per-thread snapshots of every tree, live and ended. */
-    public List<ThreadProfile> threadProfiles() {
+    public List<ThreadTree> threadProfiles() {
         pruneEndedThreads();
-        List<ThreadProfile> out = new ArrayList<>();
+        List<ThreadTree> out = new ArrayList<>();
         for (Segment s : registry.segments.values()) {
-            TreeNode root = s.snapshot();
+            CallNode root = s.snapshot();
             if (!root.children().isEmpty()) {
-                out.add(new ThreadProfile(s.threadName(), root));
+                out.add(ThreadTree.of(s.threadName(), root));
             }
         }
         synchronized (lock) {
@@ -267,7 +275,7 @@ public final class TreeProfiler implements Profiler {
                 noteOverflow(s);
             }
             for (Map.Entry<String, CallTree> e : ended.entrySet()) {
-                out.add(new ThreadProfile(e.getKey(), Segment.snapshot(e.getValue().root)));
+                out.add(ThreadTree.of(e.getKey(), Segment.snapshot(e.getValue().root)));
             }
         }
         return out;

@@ -1,5 +1,7 @@
 package dev.treeprof.impl.stats;
 
+import dev.treeprof.ThreadTree;
+import dev.treeprof.CallNode;
 import dev.treeprof.CallStats;
 import dev.treeprof.ScopeName;
 import java.util.ArrayDeque;
@@ -30,8 +32,8 @@ final class Flattener {
     private Flattener() {
     }
 
-    static void flatten(List<ThreadProfile> threads, FunctionTable into) {
-        for (ThreadProfile t : threads) {
+    static void flatten(List<ThreadTree> threads, FunctionTable into) {
+        for (ThreadTree t : threads) {
             flatten(t.root(), into);
         }
     }
@@ -57,7 +59,7 @@ final class Flattener {
     }
 
     /** Walks one tree depth first without recursion (trees may be deeper than the Java stack). */
-    static void flatten(TreeNode root, FunctionTable into) {
+    static void flatten(CallNode root, FunctionTable into) {
         Map<ScopeName, Integer> activeFunctions = new HashMap<>();
         Map<Edge, Integer> activeEdges = new HashMap<>();
         // frames: node, its parent (null for top level), next child index
@@ -67,8 +69,8 @@ final class Flattener {
         }
         while (!stack.isEmpty()) {
             Object[] frame = stack.pop();
-            TreeNode node = (TreeNode) frame[0];
-            TreeNode parent = (TreeNode) frame[1];
+            CallNode node = (CallNode) frame[0];
+            CallNode parent = (CallNode) frame[1];
             ScopeName f = node.name();
             Edge edge = parent == null ? null : new Edge(parent.name(), f);
             if (frame[2] == Boolean.TRUE) {
@@ -85,17 +87,17 @@ final class Flattener {
                 activeEdges.merge(edge, 1, Integer::sum);
             }
             stack.push(new Object[] {node, parent, Boolean.TRUE});
-            List<TreeNode> kids = node.children();
+            List<CallNode> kids = node.children();
             for (int i = kids.size() - 1; i >= 0; i--) {
                 stack.push(new Object[] {kids.get(i), node, Boolean.FALSE});
             }
         }
     }
 
-    private static void count(TreeNode node, TreeNode parent, Edge edge, Map<ScopeName, Integer> activeFunctions,
+    private static void count(CallNode node, CallNode parent, Edge edge, Map<ScopeName, Integer> activeFunctions,
                               Map<Edge, Integer> activeEdges, FunctionTable into) {
         long calls = node.calls();
-        double self = node.selfNanos() / NANOS_PER_SECOND;
+        double self = node.ownNanos() / NANOS_PER_SECOND;
         double total = node.totalNanos() / NANOS_PER_SECOND;
         boolean recursive = activeFunctions.getOrDefault(node.name(), 0) > 0;
         FunctionTable.Entry e = into.entry(node.name());

@@ -1,5 +1,7 @@
 package dev.treeprof.impl.stats;
 
+import dev.treeprof.ThreadTree;
+import dev.treeprof.CallNode;
 import dev.treeprof.ScopeName;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -36,14 +38,14 @@ public final class MergedTree {
         }
 
         /** Adds a tree's numbers into this node, path by path. */
-        public void add(TreeNode tree) {
+        public void add(CallNode tree) {
             MergedTree.add(this, tree, Integer.MAX_VALUE);
         }
 
         /** The immutable tree of this node. */
-        public TreeNode freeze() {
+        public CallNode freeze() {
             return TreeNodes.build(this, n -> new ArrayList<>(n.children.values()),
-                    (n, kids) -> new TreeNode(n.name, n.calls, n.totalNanos, n.selfNanos, kids));
+                    (n, kids) -> CallNode.of(n.name, n.calls, n.totalNanos, n.selfNanos, kids));
         }
     }
 
@@ -51,9 +53,9 @@ public final class MergedTree {
     }
 
     /** Groups threads by name, keeping first-seen order, and merges each group's trees. */
-    public static Map<String, Node> byThreadName(List<ThreadProfile> threads) {
+    public static Map<String, Node> byThreadName(List<ThreadTree> threads) {
         Map<String, Node> out = new LinkedHashMap<>();
-        for (ThreadProfile t : threads) {
+        for (ThreadTree t : threads) {
             Node root = out.computeIfAbsent(t.threadName(), n -> new Node(t.root().name()));
             add(root, t.root(), Integer.MAX_VALUE);
         }
@@ -64,27 +66,27 @@ public final class MergedTree {
      * Every thread's tree summed into one. Nodes deeper than {@code maxDepth} (the root's children
      * are depth 1) are summed into a {@link #TRUNCATED} child of their ancestor at that depth.
      */
-    public static Node all(List<ThreadProfile> threads, int maxDepth) {
+    public static Node all(List<ThreadTree> threads, int maxDepth) {
         Node root = new Node(ScopeName.of("<root>"));
-        for (ThreadProfile t : threads) {
+        for (ThreadTree t : threads) {
             add(root, t.root(), maxDepth);
         }
         return root;
     }
 
-    private static void add(Node into, TreeNode root, int maxDepth) {
+    private static void add(Node into, CallNode root, int maxDepth) {
         into.calls += root.calls();
         into.totalNanos += root.totalNanos();
-        into.selfNanos += root.selfNanos();
+        into.selfNanos += root.ownNanos();
         // frames: source node, target node, depth of the source node
         Deque<Object[]> stack = new ArrayDeque<>();
         stack.push(new Object[] {root, into, 0});
         while (!stack.isEmpty()) {
             Object[] f = stack.pop();
-            TreeNode src = (TreeNode) f[0];
+            CallNode src = (CallNode) f[0];
             Node dst = (Node) f[1];
             int depth = (Integer) f[2];
-            for (TreeNode c : src.children()) {
+            for (CallNode c : src.children()) {
                 int d = depth + 1;
                 if (d > maxDepth) {
                     Node cut = dst.child(TRUNCATED);
@@ -97,7 +99,7 @@ public final class MergedTree {
                 Node target = dst.child(c.name());
                 target.calls += c.calls();
                 target.totalNanos += c.totalNanos();
-                target.selfNanos += c.selfNanos();
+                target.selfNanos += c.ownNanos();
                 stack.push(new Object[] {c, target, d});
             }
         }

@@ -1,11 +1,15 @@
 package dev.treeprof.impl.stats;
 
+import dev.treeprof.ThreadTree;
 import dev.treeprof.CallStats;
 import dev.treeprof.ScopeName;
 import dev.treeprof.Stats;
 import dev.treeprof.StatsRow;
+import dev.treeprof.CallTree;
+import dev.treeprof.impl.format.DumpFormat;
 import dev.treeprof.impl.format.Dumps;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,116 +25,166 @@ import java.util.function.Consumer;
  * The {@link Stats} implementation: pstats' table, immutable. Besides the flat rows it keeps the
  * per-thread call trees it was made from (when it was made from trees), so lossless formats and
  * the per-thread view lose nothing.
+ *
+ * <p>Stats made from trees flatten them into rows only when rows are first needed (printing,
+ * sorting, a {@code .prof} dump): a web request's profile kept in memory, or written as JSON,
+ * never pays for the pstats table.
  */
 public final class StatsTable implements Stats {
 
     private static final Consumer<String> STDOUT = s -> System.out.print(s);
 
-    /** Rows in first-seen order: pstats' dict order, used for totals and "Random listing order". */
-    private final List<StatsRow> baseRows;
-    /** Rows in the current order. */
+    /** The flat table: made eagerly from rows, or lazily from the trees. */
+    private volatile Table table;
+    /** Rows in the current order; null for the table's own (first-seen) order. */
     private final List<StatsRow> rows;
     /** The "Ordered by" text, or null when never sorted. */
     private final String orderedBy;
     private final Consumer<String> out;
-    private final List<ThreadProfile> threads;
+    private final CallTree tree;
     private final List<String> files;
     private final Map<String, String> metadata;
     private final long startMillis;
     private final long durationNanos;
-    private final long totalCalls;
-    private final long primitiveCalls;
-    private final double totalTime;
-    private final int maxLabelLength;
-    private Map<ScopeName, StatsRow> index;
 
-    private StatsTable(List<StatsRow> baseRows, List<StatsRow> rows, String orderedBy, Consumer<String> out,
-                       List<ThreadProfile> threads, List<String> files, Map<String, String> metadata,
+    /** pstats' rows in first-seen order (its dict order, used for totals and "Random listing order"), with their totals. */
+    private static final class Table {
+        final List<StatsRow> rows;
+        final long totalCalls;
+        final long primitiveCalls;
+        final double totalTime;
+        final int maxLabelLength;
+        private volatile Map<ScopeName, StatsRow> index;
+
+        Table(List<StatsRow> rows) {
+            this.rows = List.copyOf(rows);
+            long calls = 0;
+            long prim = 0;
+            double time = 0;
+            int width = 0;
+            for (StatsRow r : this.rows) {
+                calls += r.totalCalls();
+                prim += r.primitiveCalls();
+                time += r.tottime();
+                width = Math.max(width, r.label().length());
+            }
+            this.totalCalls = calls;
+            this.primitiveCalls = prim;
+            this.totalTime = time;
+            this.maxLabelLength = width;
+        }
+
+        StatsRow row(ScopeName function) {
+            Map<ScopeName, StatsRow> idx = index;
+            if (idx == null) {
+                idx = new HashMap<>();
+                for (StatsRow r : rows) {
+                    idx.put(r.function(), r);
+                }
+                index = idx;
+            }
+            return idx.get(function);
+        }
+    }
+
+    private StatsTable(Table table, List<StatsRow> rows, String orderedBy, Consumer<String> out,
+                       CallTree tree, List<String> files, Map<String, String> metadata,
                        long startMillis, long durationNanos) {
-        this.baseRows = List.copyOf(baseRows);
-        this.rows = rows == baseRows ? this.baseRows : List.copyOf(rows);
+        this.table = table;
+        this.rows = rows == null ? null : List.copyOf(rows);
         this.orderedBy = orderedBy;
         this.out = out;
-        this.threads = List.copyOf(threads);
+        this.tree = tree;
         this.files = List.copyOf(files);
         this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         this.startMillis = startMillis;
         this.durationNanos = durationNanos;
-        long calls = 0;
-        long prim = 0;
-        double time = 0;
-        int width = 0;
-        for (StatsRow r : this.baseRows) {
-            calls += r.totalCalls();
-            prim += r.primitiveCalls();
-            time += r.tottime();
-            width = Math.max(width, r.label().length());
+    }
+
+    /** The flat table, flattened from the trees on first use (a race flattens twice, to equal tables). */
+    private Table table() {
+        Table t = table;
+        if (t == null) {
+            t = new Table(flatten(tree.threads()));
+            table = t;
         }
-        this.totalCalls = calls;
-        this.primitiveCalls = prim;
-        this.totalTime = time;
-        this.maxLabelLength = width;
+        return t;
+    }
+
+    private List<StatsRow> baseRows() {
+        return table().rows;
     }
 
     /** Stats of recorded trees. */
-    public static StatsTable fromThreads(List<ThreadProfile> threads, long startMillis, long durationNanos) {
+    public static StatsTable fromThreads(List<ThreadTree> threads, long startMillis, long durationNanos) {
         return fromThreads(threads, Map.of(), startMillis, durationNanos);
     }
 
     /** Stats of recorded trees, with free-form metadata (request method, path, status...). */
-    public static StatsTable fromThreads(List<ThreadProfile> threads, Map<String, String> metadata,
+    public static StatsTable fromThreads(List<ThreadTree> threads, Map<String, String> metadata,
                                          long startMillis, long durationNanos) {
-        FunctionTable t = new FunctionTable();
-        Flattener.flatten(threads, t);
-        List<StatsRow> rows = t.rows();
-        return new StatsTable(rows, rows, null, STDOUT, threads, List.of(), metadata, startMillis, durationNanos);
+        return new StatsTable(null, null, null, STDOUT, CallTree.of(threads), List.of(), metadata, startMillis,
+                durationNanos);
     }
 
     /** Stats of flat rows without trees, e.g. loaded from a {@code .prof} file. */
     public static StatsTable fromRows(List<StatsRow> rows, List<String> fileHeaders) {
         FunctionTable t = new FunctionTable();
         rows.forEach(t::addRow);
-        List<StatsRow> built = t.rows();
-        return new StatsTable(built, built, null, STDOUT, List.of(), fileHeaders, Map.of(), 0, 0);
+        return new StatsTable(new Table(t.rows()), null, null, STDOUT, CallTree.empty(), fileHeaders, Map.of(), 0, 0);
     }
 
     public static StatsTable empty() {
-        return new StatsTable(List.of(), List.of(), null, STDOUT, List.of(), List.of(), Map.of(), 0, 0);
+        return new StatsTable(new Table(List.of()), null, null, STDOUT, CallTree.empty(), List.of(), Map.of(), 0, 0);
     }
 
     private StatsTable with(List<StatsRow> newRows, String newOrder, Consumer<String> newOut) {
-        return new StatsTable(baseRows, newRows, newOrder, newOut, threads, files, metadata, startMillis, durationNanos);
+        return new StatsTable(table, newRows, newOrder, newOut, tree, files, metadata, startMillis, durationNanos);
     }
 
     /** The same stats with these metadata entries added (later values win). */
+    @Override
     public StatsTable withMetadata(Map<String, String> more) {
         Map<String, String> m = new LinkedHashMap<>(metadata);
         m.putAll(more);
-        return new StatsTable(baseRows, rows, orderedBy, out, threads, files, m, startMillis, durationNanos);
+        return new StatsTable(table, rows, orderedBy, out, tree, files, m, startMillis, durationNanos);
     }
 
     /** The same stats with the lines pstats prints for the files they were loaded from. */
     public StatsTable withFileHeaders(List<String> headers) {
-        return new StatsTable(baseRows, rows, orderedBy, out, threads, headers, metadata, startMillis, durationNanos);
+        return new StatsTable(table, rows, orderedBy, out, tree, headers, metadata, startMillis, durationNanos);
     }
 
     /** The per-thread call trees, empty when the stats came from flat rows. */
-    public List<ThreadProfile> threads() {
-        return threads;
+    public List<ThreadTree> threads() {
+        return tree.threads();
     }
 
+    @Override
+    public CallTree callTree() {
+        return tree;
+    }
+
+    @Override
     public Map<String, String> metadata() {
         return metadata;
     }
 
     /** Wall-clock start of the recording, epoch milliseconds; 0 when unknown. */
+    @Override
     public long startMillis() {
         return startMillis;
     }
 
     /** How long the recording ran, in nanoseconds; 0 when unknown. */
+    @Override
     public long durationNanos() {
         return durationNanos;
+    }
+
+    /** The pstats file header lines of the files these stats were loaded from. */
+    public List<String> fileHeaders() {
+        return files;
     }
 
     /** The "Ordered by" description, or null when never sorted. */
@@ -141,7 +195,7 @@ public final class StatsTable implements Stats {
     @Override
     public Stats sortStats(String... keys) {
         if (keys.length == 0) {
-            return with(baseRows, null, out);
+            return with(null, null, out);
         }
         List<SortKey> parsed = new ArrayList<>();
         List<String> descriptions = new ArrayList<>();
@@ -150,14 +204,14 @@ public final class StatsTable implements Stats {
             parsed.add(key);
             descriptions.add(key.description);
         }
-        List<StatsRow> sorted = new ArrayList<>(baseRows);
+        List<StatsRow> sorted = new ArrayList<>(baseRows());
         sorted.sort(SortKey.comparator(parsed));
         return with(sorted, String.join(", ", descriptions), out);
     }
 
     @Override
     public Stats reverseOrder() {
-        List<StatsRow> reversed = new ArrayList<>(rows);
+        List<StatsRow> reversed = new ArrayList<>(rows());
         Collections.reverse(reversed);
         return with(reversed, orderedBy, out);
     }
@@ -167,17 +221,17 @@ public final class StatsTable implements Stats {
         Map<ScopeName, ScopeName> memo = new HashMap<>();
         java.util.function.Function<ScopeName, ScopeName> strip = n -> memo.computeIfAbsent(n, StatsTable::basename);
         FunctionTable t = new FunctionTable();
-        for (StatsRow r : baseRows) {
+        for (StatsRow r : baseRows()) {
             Map<ScopeName, CallStats> callers = new LinkedHashMap<>();
             r.callers().forEach((k, v) -> callers.merge(strip.apply(k), v, CallStats::plus));
             t.add(strip.apply(r.function()), r.totalCalls(), r.primitiveCalls(), r.tottime(), r.cumtime(), callers);
         }
-        List<ThreadProfile> strippedThreads = new ArrayList<>();
-        for (ThreadProfile tp : threads) {
-            strippedThreads.add(new ThreadProfile(tp.threadName(), TreeNodes.rename(tp.root(), strip)));
+        List<ThreadTree> strippedThreads = new ArrayList<>();
+        for (ThreadTree tp : tree.threads()) {
+            strippedThreads.add(ThreadTree.of(tp.threadName(), TreeNodes.rename(tp.root(), strip)));
         }
-        List<StatsRow> built = t.rows();
-        return new StatsTable(built, built, null, out, strippedThreads, files, metadata, startMillis, durationNanos);
+        return new StatsTable(new Table(t.rows()), null, null, out, CallTree.of(strippedThreads), files, metadata,
+                startMillis, durationNanos);
     }
 
     private static ScopeName basename(ScopeName n) {
@@ -188,8 +242,8 @@ public final class StatsTable implements Stats {
     @Override
     public Stats add(Stats... others) {
         FunctionTable t = new FunctionTable();
-        baseRows.forEach(t::addRow);
-        List<ThreadProfile> allThreads = new ArrayList<>(threads);
+        baseRows().forEach(t::addRow);
+        List<ThreadTree> allThreads = new ArrayList<>(tree.threads());
         List<String> allFiles = new ArrayList<>(files);
         Map<String, String> allMeta = new LinkedHashMap<>(metadata);
         long start = startMillis;
@@ -198,8 +252,8 @@ public final class StatsTable implements Stats {
             Objects.requireNonNull(o, "stats");
             if (o instanceof StatsTable) {
                 StatsTable s = (StatsTable) o;
-                s.baseRows.forEach(t::addRow);
-                allThreads.addAll(s.threads);
+                s.baseRows().forEach(t::addRow);
+                allThreads.addAll(s.tree.threads());
                 allFiles.addAll(s.files);
                 s.metadata.forEach(allMeta::putIfAbsent);
                 if (start == 0 || (s.startMillis != 0 && s.startMillis < start)) {
@@ -210,8 +264,8 @@ public final class StatsTable implements Stats {
                 o.rows().forEach(t::addRow);
             }
         }
-        List<StatsRow> built = t.rows();
-        return new StatsTable(built, built, null, out, allThreads, allFiles, allMeta, start, duration);
+        return new StatsTable(new Table(t.rows()), null, null, out, CallTree.of(allThreads), allFiles, allMeta, start,
+                duration);
     }
 
     @Override
@@ -259,10 +313,11 @@ public final class StatsTable implements Stats {
     private PrintList printList(Object[] restrictions) {
         StringBuilder msg = new StringBuilder();
         msg.append(orderedBy != null ? "   Ordered by: " + orderedBy : "   Random listing order was used").append('\n');
-        Restrictions.Result r = Restrictions.apply(rows, restrictions);
+        Table table = table();
+        Restrictions.Result r = Restrictions.apply(rows(), restrictions);
         r.messages.forEach(m -> msg.append(m).append('\n'));
-        int width = maxLabelLength;
-        if (r.rows.size() < baseRows.size()) {
+        int width = table.maxLabelLength;
+        if (r.rows.size() < table.rows.size()) {
             width = 0;
             for (StatsRow row : r.rows) {
                 width = Math.max(width, row.label().length());
@@ -280,11 +335,12 @@ public final class StatsTable implements Stats {
         if (!files.isEmpty()) {
             b.append('\n');
         }
-        b.append("         ").append(totalCalls).append(" function calls");
-        if (totalCalls != primitiveCalls) {
-            b.append(" (").append(primitiveCalls).append(" primitive calls)");
+        Table table = table();
+        b.append("         ").append(table.totalCalls).append(" function calls");
+        if (table.totalCalls != table.primitiveCalls) {
+            b.append(" (").append(table.primitiveCalls).append(" primitive calls)");
         }
-        b.append(" in ").append(PyFormat.fixed3(totalTime)).append(" seconds\n\n");
+        b.append(" in ").append(PyFormat.fixed3(table.totalTime)).append(" seconds\n\n");
         PrintList list = printList(restrictions);
         if (list.rows.isEmpty()) {
             return b.toString();
@@ -321,7 +377,7 @@ public final class StatsTable implements Stats {
         StringBuilder b = new StringBuilder(list.message).append('\n');
         b.append(PyFormat.rightPad("Function ", w)).append(title).append('\n');
         boolean anyCallers = false;
-        for (StatsRow r : baseRows) {
+        for (StatsRow r : baseRows()) {
             if (!r.callers().isEmpty()) {
                 anyCallers = true;
                 break;
@@ -357,17 +413,17 @@ public final class StatsTable implements Stats {
 
     @Override
     public List<StatsRow> rows() {
-        return rows;
+        return rows != null ? rows : baseRows();
     }
 
     @Override
     public List<StatsRow> rows(Object... restrictions) {
-        return Restrictions.apply(rows, restrictions).rows;
+        return Restrictions.apply(rows(), restrictions).rows;
     }
 
     @Override
     public StatsRow row(String label) {
-        for (StatsRow r : rows) {
+        for (StatsRow r : rows()) {
             if (r.label().equals(label)) {
                 return r;
             }
@@ -377,45 +433,37 @@ public final class StatsTable implements Stats {
 
     /** The row of this function key, or null. */
     public StatsRow row(ScopeName function) {
-        Map<ScopeName, StatsRow> idx = index;
-        if (idx == null) {
-            idx = new HashMap<>();
-            for (StatsRow r : baseRows) {
-                idx.put(r.function(), r);
-            }
-            index = idx;
-        }
-        return idx.get(function);
+        return table().row(function);
     }
 
     @Override
     public long totalCalls() {
-        return totalCalls;
+        return table().totalCalls;
     }
 
     @Override
     public long primitiveCalls() {
-        return primitiveCalls;
+        return table().primitiveCalls;
     }
 
     @Override
     public double totalTime() {
-        return totalTime;
+        return table().totalTime;
     }
 
     @Override
     public Map<String, Stats> byThread() {
-        Map<String, List<ThreadProfile>> grouped = new LinkedHashMap<>();
-        for (ThreadProfile t : threads) {
+        Map<String, List<ThreadTree>> grouped = new LinkedHashMap<>();
+        for (ThreadTree t : tree.threads()) {
             grouped.computeIfAbsent(t.threadName(), k -> new ArrayList<>()).add(t);
         }
         Map<String, Stats> result = new LinkedHashMap<>();
-        grouped.forEach((name, list) -> result.put(name, new StatsTable(flatten(list), flatten(list), null, out, list,
+        grouped.forEach((name, list) -> result.put(name, new StatsTable(null, null, null, out, CallTree.of(list),
                 List.of(), metadata, startMillis, durationNanos)));
         return Collections.unmodifiableMap(result);
     }
 
-    private static List<StatsRow> flatten(List<ThreadProfile> threads) {
+    private static List<StatsRow> flatten(List<ThreadTree> threads) {
         FunctionTable t = new FunctionTable();
         Flattener.flatten(threads, t);
         return t.rows();
@@ -427,7 +475,21 @@ public final class StatsTable implements Stats {
     }
 
     @Override
+    public void dumpStats(OutputStream stream, String format) throws IOException {
+        Objects.requireNonNull(stream, "stream");
+        DumpFormat f = DumpFormat.forName(Objects.requireNonNull(format, "format"));
+        if (f == null) {
+            throw new IllegalArgumentException("unknown dump format '" + format
+                    + "': use prof, json, speedscope, trace or folded");
+        }
+        Dumps.write(this, stream, f);
+        stream.flush();
+    }
+
+    @Override
     public String toString() {
-        return "Stats[" + baseRows.size() + " functions, " + totalCalls + " calls, " + threads.size() + " threads]";
+        Table t = table;
+        return "Stats[" + (t == null ? "not flattened" : t.rows.size() + " functions, " + t.totalCalls + " calls")
+                + ", " + tree.threads().size() + " threads]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.treeprof.impl.stats;
 
+import dev.treeprof.CallNode;
 import dev.treeprof.ScopeName;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,9 +19,9 @@ public final class TreeNodes {
     }
 
     /** The same tree with every name mapped; children whose names become equal are merged. */
-    public static TreeNode rename(TreeNode root, Function<ScopeName, ScopeName> rename) {
-        return build(root, TreeNode::children, (n, kids) -> new TreeNode(n == root ? n.name() : rename.apply(n.name()),
-                n.calls(), n.totalNanos(), n.selfNanos(), mergeSiblings(kids)));
+    public static CallNode rename(CallNode root, Function<ScopeName, ScopeName> rename) {
+        return build(root, CallNode::children, (n, kids) -> CallNode.of(n == root ? n.name() : rename.apply(n.name()),
+                n.calls(), n.totalNanos(), n.ownNanos(), mergeSiblings(kids)));
     }
 
     /**
@@ -28,31 +29,31 @@ public final class TreeNodes {
      * {@code children} is asked once per node, before {@code make} is given the node and its built
      * children.
      */
-    public static <T> TreeNode build(T root, Function<T, List<T>> children,
-                                     BiFunction<T, List<TreeNode>, TreeNode> make) {
+    public static <T> CallNode build(T root, Function<T, List<T>> children,
+                                     BiFunction<T, List<CallNode>, CallNode> make) {
         Deque<Object[]> stack = new ArrayDeque<>();
-        stack.push(new Object[] {root, children.apply(root).iterator(), new ArrayList<TreeNode>()});
-        TreeNode result = null;
+        stack.push(new Object[] {root, children.apply(root).iterator(), new ArrayList<CallNode>()});
+        CallNode result = null;
         while (!stack.isEmpty()) {
             Object[] top = stack.peek();
             @SuppressWarnings("unchecked")
             Iterator<T> next = (Iterator<T>) top[1];
             if (next.hasNext()) {
                 T c = next.next();
-                stack.push(new Object[] {c, children.apply(c).iterator(), new ArrayList<TreeNode>()});
+                stack.push(new Object[] {c, children.apply(c).iterator(), new ArrayList<CallNode>()});
                 continue;
             }
             stack.pop();
             @SuppressWarnings("unchecked")
             T n = (T) top[0];
             @SuppressWarnings("unchecked")
-            List<TreeNode> kids = (List<TreeNode>) top[2];
-            TreeNode built = make.apply(n, kids);
+            List<CallNode> kids = (List<CallNode>) top[2];
+            CallNode built = make.apply(n, kids);
             if (stack.isEmpty()) {
                 result = built;
             } else {
                 @SuppressWarnings("unchecked")
-                List<TreeNode> siblings = (List<TreeNode>) stack.peek()[2];
+                List<CallNode> siblings = (List<CallNode>) stack.peek()[2];
                 siblings.add(built);
             }
         }
@@ -60,20 +61,20 @@ public final class TreeNodes {
     }
 
     /** Merges siblings with equal names, summing their numbers and merging their children. */
-    static List<TreeNode> mergeSiblings(List<TreeNode> nodes) {
+    static List<CallNode> mergeSiblings(List<CallNode> nodes) {
         Set<ScopeName> seen = new HashSet<>();
         boolean collision = false;
-        for (TreeNode n : nodes) {
+        for (CallNode n : nodes) {
             collision |= !seen.add(n.name());
         }
         if (!collision) {
             return nodes; // the common case: nothing to merge, nothing to copy
         }
         MergedTree.Node holder = new MergedTree.Node(null);
-        for (TreeNode n : nodes) {
+        for (CallNode n : nodes) {
             holder.child(n.name()).add(n);
         }
-        List<TreeNode> out = new ArrayList<>(holder.children.size());
+        List<CallNode> out = new ArrayList<>(holder.children.size());
         for (MergedTree.Node s : holder.children.values()) {
             out.add(s.freeze());
         }
@@ -81,7 +82,7 @@ public final class TreeNodes {
     }
 
     /** Two trees of the same name summed path by path. */
-    public static TreeNode merge(TreeNode a, TreeNode b) {
+    public static CallNode merge(CallNode a, CallNode b) {
         MergedTree.Node sum = new MergedTree.Node(a.name());
         sum.add(a);
         sum.add(b);
@@ -89,11 +90,11 @@ public final class TreeNodes {
     }
 
     /** Number of nodes below the root. */
-    public static long size(TreeNode root) {
+    public static long size(CallNode root) {
         long count = 0;
-        Deque<TreeNode> stack = new ArrayDeque<>(root.children());
+        Deque<CallNode> stack = new ArrayDeque<>(root.children());
         while (!stack.isEmpty()) {
-            TreeNode n = stack.pop();
+            CallNode n = stack.pop();
             count++;
             n.children().forEach(stack::push);
         }

@@ -37,6 +37,34 @@ class DumpsTest {
     }
 
     @Test
+    void streamDumpsEqualFileDumpsAndNamesAreChecked(@TempDir Path dir) throws Exception {
+        Stats t = Recordings.shop().withMetadata(java.util.Map.of("path", "/shop"));
+        for (String format : new String[] {"prof", "json", "speedscope", "trace", "folded"}) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            t.dumpStats(out, format);
+            Path file = dir.resolve("s" + DumpFormat.forName(format).extension());
+            t.dumpStats(file);
+            assertEquals(java.util.Arrays.toString(Files.readAllBytes(file)), java.util.Arrays.toString(out.toByteArray()),
+                    format);
+        }
+        assertEquals("/shop", Stats.load(dir.resolve("s.json")).metadata().get("path"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> t.dumpStats(new java.io.ByteArrayOutputStream(), "xml"));
+        assertTrue(e.getMessage().contains("xml"), e.getMessage());
+    }
+
+    @Test
+    void statsFromTreesExposeTheirTreesAndFlatStatsSayTheyHaveNone(@TempDir Path dir) throws Exception {
+        StatsTable t = Recordings.shop();
+        assertEquals(t.threads(), t.callTree().threads());
+        assertTrue(!t.callTree().isEmpty());
+        t.dumpStats(dir.resolve("s.prof"));
+        Stats flat = Stats.load(dir.resolve("s.prof"));
+        assertTrue(flat.callTree().isEmpty(), "a .prof file has no paths");
+        assertEquals(t.totalCalls(), flat.totalCalls());
+    }
+
+    @Test
     void writesEachFormatAtomicallyAndLoadsTheLoadableOnes(@TempDir Path dir) throws Exception {
         StatsTable t = Recordings.shop();
         for (String name : new String[] {"s.prof", "s.json", "s.speedscope.json", "s.trace.json", "s.folded",
@@ -80,7 +108,7 @@ class DumpsTest {
         assertThrows(IllegalArgumentException.class, () -> Dumps.write(StatsTable.empty(), dir.resolve("e.prof")));
         Path nowhere = dir.resolve("no/dir/x.prof");
         IOException io = assertThrows(IOException.class, () -> Dumps.write(t, nowhere));
-        assertEquals(nowhere + ": cannot write: no such directory " + nowhere.getParent(), io.getMessage());
+        assertEquals(nowhere + ": cannot write: directory " + nowhere.getParent() + " does not exist", io.getMessage());
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(0, files.count());
         }

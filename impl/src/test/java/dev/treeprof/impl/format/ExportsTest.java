@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.treeprof.impl.stats.StatsTable;
-import dev.treeprof.impl.stats.ThreadProfile;
-import dev.treeprof.impl.stats.TreeNode;
+import dev.treeprof.ThreadTree;
+import dev.treeprof.CallNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -33,14 +33,14 @@ class ExportsTest {
     }
 
     /** (label, calls, totalNanos) of every node below the root, pre-order. */
-    static List<String> preOrder(TreeNode root) {
+    static List<String> preOrder(CallNode root) {
         List<String> out = new ArrayList<>();
-        Deque<TreeNode> stack = new ArrayDeque<>();
+        Deque<CallNode> stack = new ArrayDeque<>();
         for (int i = root.children().size() - 1; i >= 0; i--) {
             stack.push(root.children().get(i));
         }
         while (!stack.isEmpty()) {
-            TreeNode n = stack.pop();
+            CallNode n = stack.pop();
             out.add(n.name().label() + " " + n.totalNanos());
             for (int i = n.children().size() - 1; i >= 0; i--) {
                 stack.push(n.children().get(i));
@@ -69,7 +69,7 @@ class ExportsTest {
         assertEquals(t.threads().size(), profiles.size());
         for (int p = 0; p < profiles.size(); p++) {
             Map<String, Object> prof = obj(profiles.get(p));
-            ThreadProfile thread = t.threads().get(p);
+            ThreadTree thread = t.threads().get(p);
             assertEquals(thread.threadName() + " (aggregated, not a timeline)", prof.get("name"));
             assertEquals("evented", prof.get("type"));
             assertEquals("nanoseconds", prof.get("unit"));
@@ -134,7 +134,7 @@ class ExportsTest {
         assertEquals(t.threads().size(), threadNames.size());
         int i = 0;
         for (Map.Entry<Long, String> e : threadNames.entrySet()) {
-            ThreadProfile thread = t.threads().get(i++);
+            ThreadTree thread = t.threads().get(i++);
             assertEquals(thread.threadName() + " (aggregated, not a timeline)", e.getValue());
             assertEquals(preOrder(thread.root()), perThread.get(e.getKey()));
             // the tree's shape tells each event's parent: it must lie within it, after its elder sibling
@@ -162,15 +162,15 @@ class ExportsTest {
         }
     }
 
-    static List<Long> selfNanos(TreeNode root) {
+    static List<Long> selfNanos(CallNode root) {
         List<Long> out = new ArrayList<>();
-        Deque<TreeNode> stack = new ArrayDeque<>();
+        Deque<CallNode> stack = new ArrayDeque<>();
         for (int i = root.children().size() - 1; i >= 0; i--) {
             stack.push(root.children().get(i));
         }
         while (!stack.isEmpty()) {
-            TreeNode n = stack.pop();
-            out.add(n.selfNanos());
+            CallNode n = stack.pop();
+            out.add(n.ownNanos());
             for (int i = n.children().size() - 1; i >= 0; i--) {
                 stack.push(n.children().get(i));
             }
@@ -178,7 +178,7 @@ class ExportsTest {
         return out;
     }
 
-    static List<Integer> depths(TreeNode root) {
+    static List<Integer> depths(CallNode root) {
         List<Integer> out = new ArrayList<>();
         Deque<Object[]> stack = new ArrayDeque<>();
         for (int i = root.children().size() - 1; i >= 0; i--) {
@@ -186,7 +186,7 @@ class ExportsTest {
         }
         while (!stack.isEmpty()) {
             Object[] f = stack.pop();
-            TreeNode n = (TreeNode) f[0];
+            CallNode n = (CallNode) f[0];
             out.add((Integer) f[1]);
             for (int i = n.children().size() - 1; i >= 0; i--) {
                 stack.push(new Object[] {n.children().get(i), (Integer) f[1] + 1});
@@ -200,20 +200,20 @@ class ExportsTest {
         StatsTable t = Recordings.shop();
         String text = new String(export(t, DumpFormat.FOLDED), StandardCharsets.UTF_8);
         Map<String, Long> expectedNanos = new LinkedHashMap<>();
-        for (ThreadProfile tp : t.threads()) {
+        for (ThreadTree tp : t.threads()) {
             // depth-first with the path so far
             Deque<Object[]> stack = new ArrayDeque<>();
-            for (TreeNode c : tp.root().children()) {
+            for (CallNode c : tp.root().children()) {
                 stack.push(new Object[] {c, ""});
             }
             while (!stack.isEmpty()) {
                 Object[] f = stack.pop();
-                TreeNode n = (TreeNode) f[0];
+                CallNode n = (CallNode) f[0];
                 String path = (f[1].equals("") ? "" : f[1] + ";") + n.name().label().replace(';', ':');
-                if (n.selfNanos() > 0 || n.children().isEmpty()) {
-                    expectedNanos.merge(path, n.selfNanos(), Long::sum);
+                if (n.ownNanos() > 0 || n.children().isEmpty()) {
+                    expectedNanos.merge(path, n.ownNanos(), Long::sum);
                 }
-                for (TreeNode c : n.children()) {
+                for (CallNode c : n.children()) {
                     stack.push(new Object[] {c, path});
                 }
             }

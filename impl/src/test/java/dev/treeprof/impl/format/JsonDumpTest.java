@@ -10,8 +10,8 @@ import dev.treeprof.CallStats;
 import dev.treeprof.ScopeName;
 import dev.treeprof.StatsRow;
 import dev.treeprof.impl.stats.StatsTable;
-import dev.treeprof.impl.stats.ThreadProfile;
-import dev.treeprof.impl.stats.TreeNode;
+import dev.treeprof.ThreadTree;
+import dev.treeprof.CallNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,8 +39,8 @@ class JsonDumpTest {
     static void assertSameStats(StatsTable expected, StatsTable actual) {
         assertEquals(expected.threads().size(), actual.threads().size());
         for (int i = 0; i < expected.threads().size(); i++) {
-            ThreadProfile a = expected.threads().get(i);
-            ThreadProfile b = actual.threads().get(i);
+            ThreadTree a = expected.threads().get(i);
+            ThreadTree b = actual.threads().get(i);
             assertEquals(a.threadName(), b.threadName());
             assertSameTree(a.root(), b.root());
         }
@@ -64,19 +64,19 @@ class JsonDumpTest {
         }
     }
 
-    /** TreeNode.equals recurses; this walks iteratively so deep trees can be compared. */
-    static void assertSameTree(TreeNode a, TreeNode b) {
-        Deque<TreeNode[]> stack = new ArrayDeque<>();
-        stack.push(new TreeNode[] {a, b});
+    /** CallNode.equals recurses; this walks iteratively so deep trees can be compared. */
+    static void assertSameTree(CallNode a, CallNode b) {
+        Deque<CallNode[]> stack = new ArrayDeque<>();
+        stack.push(new CallNode[] {a, b});
         while (!stack.isEmpty()) {
-            TreeNode[] p = stack.pop();
+            CallNode[] p = stack.pop();
             assertEquals(p[0].name(), p[1].name());
             assertEquals(p[0].calls(), p[1].calls(), p[0].name().label());
             assertEquals(p[0].totalNanos(), p[1].totalNanos(), p[0].name().label());
-            assertEquals(p[0].selfNanos(), p[1].selfNanos(), p[0].name().label());
+            assertEquals(p[0].ownNanos(), p[1].ownNanos(), p[0].name().label());
             assertEquals(p[0].children().size(), p[1].children().size(), p[0].name().label());
             for (int i = 0; i < p[0].children().size(); i++) {
-                stack.push(new TreeNode[] {p[0].children().get(i), p[1].children().get(i)});
+                stack.push(new CallNode[] {p[0].children().get(i), p[1].children().get(i)});
             }
         }
     }

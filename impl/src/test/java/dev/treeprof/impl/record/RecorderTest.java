@@ -15,8 +15,8 @@ import dev.treeprof.ScopeName;
 import dev.treeprof.Stats;
 import dev.treeprof.StatsRow;
 import dev.treeprof.impl.stats.StatsTable;
-import dev.treeprof.impl.stats.ThreadProfile;
-import dev.treeprof.impl.stats.TreeNode;
+import dev.treeprof.ThreadTree;
+import dev.treeprof.CallNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -68,14 +68,14 @@ class RecorderTest {
             timed(B, 1);
         }
         p.disable();
-        List<ThreadProfile> threads = p.threadProfiles();
+        List<ThreadTree> threads = p.threadProfiles();
         assertEquals(1, threads.size());
-        TreeNode root = threads.get(0).root();
+        CallNode root = threads.get(0).root();
         assertEquals(2, root.children().size());
-        TreeNode a = root.children().get(0);
+        CallNode a = root.children().get(0);
         assertEquals(1000, a.calls());
         assertEquals(3_000_000_000L, a.totalNanos());
-        assertEquals(0, a.selfNanos());
+        assertEquals(0, a.ownNanos());
         assertEquals(2, a.children().size());
         assertEquals(1_000_000_000L, root.children().get(1).totalNanos());
     }
@@ -333,7 +333,7 @@ class RecorderTest {
             t.join();
         }
         p.pruneEndedThreads();
-        List<ThreadProfile> threads = p.threadProfiles();
+        List<ThreadTree> threads = p.threadProfiles();
         assertTrue(threads.size() <= TreeProfiler.MAX_ENDED_NAMES + 1, "threads kept: " + threads.size());
         assertTrue(threads.stream().anyMatch(t -> t.threadName().equals(TreeProfiler.OTHER_ENDED)));
         assertEquals(300, p.stats().row("a").totalCalls());

@@ -6,7 +6,7 @@ import dev.treeprof.Profile;
 import dev.treeprof.Profiler;
 import dev.treeprof.impl.record.TreeProfiler;
 import dev.treeprof.impl.stats.StatsTable;
-import dev.treeprof.impl.stats.ThreadProfile;
+import dev.treeprof.ThreadTree;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -163,7 +163,7 @@ public final class RequestProfiling {
         try {
             StatsTable raw = (StatsTable) handle.profiler().stats();
             Set<String> threadNames = new LinkedHashSet<>();
-            for (ThreadProfile t : raw.threads()) {
+            for (ThreadTree t : raw.threads()) {
                 threadNames.add(t.threadName());
             }
             RequestInfo done = request.finished(status, elapsed, List.copyOf(threadNames));

@@ -6,8 +6,8 @@ import dev.treeprof.Profile;
 import dev.treeprof.Scope;
 import dev.treeprof.ScopeName;
 import dev.treeprof.impl.stats.StatsTable;
-import dev.treeprof.impl.stats.ThreadProfile;
-import dev.treeprof.impl.stats.TreeNode;
+import dev.treeprof.ThreadTree;
+import dev.treeprof.CallNode;
 import dev.treeprof.web.RecentProfiles;
 import dev.treeprof.web.RequestProfile;
 import io.vertx.core.Future;
@@ -166,7 +166,7 @@ final class Support {
     /** The scope names recorded, by thread name. */
     static Map<String, Set<String>> namesByThread(StatsTable stats) {
         Map<String, Set<String>> m = new LinkedHashMap<>();
-        for (ThreadProfile t : stats.threads()) {
+        for (ThreadTree t : stats.threads()) {
             Set<String> names = m.computeIfAbsent(t.threadName(), k -> new TreeSet<>());
             collect(t.root(), names, true);
         }
@@ -180,11 +180,11 @@ final class Support {
         return all;
     }
 
-    private static void collect(TreeNode node, Set<String> into, boolean root) {
+    private static void collect(CallNode node, Set<String> into, boolean root) {
         if (!root) {
             into.add(node.name().function());
         }
-        for (TreeNode c : node.children()) {
+        for (CallNode c : node.children()) {
             collect(c, into, false);
         }
     }

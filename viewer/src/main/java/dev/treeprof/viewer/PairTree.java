@@ -75,7 +75,7 @@ final class PairTree {
         Set<ScopeName> onPath = new HashSet<>();
         Deque<Frame> stack = new ArrayDeque<>();
         for (StatsRow top : tops) {
-            int n = t.add(index.applyAsInt(top.function()), top.totalCalls(), nanos(top.cumtime()), nanos(top.tottime()));
+            int n = t.add(index.applyAsInt(top.function()), top.primitiveCalls(), nanos(top.cumtime()), nanos(top.tottime()));
             stack.push(new Frame(top.function(), 1.0, n, top.callees().entrySet().iterator()));
             onPath.add(top.function());
             while (!stack.isEmpty()) {

@@ -47,6 +47,10 @@ final class Fixtures {
         void call(String name, long ownMicros) {
             call(name, ownMicros, () -> { });
         }
+
+        void call(ScopeName name, long ownMicros) {
+            call(name, ownMicros, () -> { });
+        }
     }
 
     /** Records the script with the request metadata the web integrations write. */

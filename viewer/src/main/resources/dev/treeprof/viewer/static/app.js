@@ -485,7 +485,8 @@
 
     function entryTable(rows) {
       const col = COLS.find(c => c[0] === state.sort) || COLS[3];
-      rows = rows.slice().sort((a, b) => cmp(col[2](a), col[2](b)) * state.dir || cmp(a.name, b.name));
+      // failed files stay last whatever the direction: they have no numbers to sort by
+      rows = rows.slice().sort((a, b) => cmp(!!a.error, !!b.error) || cmp(col[2](a), col[2](b)) * state.dir || cmp(a.name, b.name));
       const head = el('tr', null, el('th', { class: 'name' }, ''));
       for (const c of COLS) {
         head.appendChild(el('th', {
@@ -855,7 +856,7 @@
 
     const graphBox = el('div', { class: 'graph', id: 'graph' });
     const crumbBox = el('div', { class: 'crumbs', id: 'breadcrumb' });
-    app.append(el('div', { class: 'legend', text: 'Width: the larger of A and B; red: slower in B, green: faster in B; pale blue: only in A, dark red: only in B.' }), crumbBox, graphBox);
+    app.append(el('div', { class: 'legend', text: 'Width: the larger of A and B; red: slower in B, green: faster in B; pale blue: only in A, darker red: only in B.' }), crumbBox, graphBox);
     const g = Graph(graphBox, {
       tip: i => {
         if (i === 0) return 'all: A ' + fmtNs(u.a[0]) + ', B ' + fmtNs(u.b[0]);
@@ -871,7 +872,7 @@
     g.color = i => {
       if (i === 0) return '#d6dbe1';
       if (u.inA[i] && !u.inB[i]) return '#9cc3f0';
-      if (!u.inA[i] && u.inB[i]) return '#a3221a';
+      if (!u.inA[i] && u.inB[i]) return '#e06666';
       const d = u.b[i] - u.a[i];
       const rel = Math.max(-1, Math.min(1, d / Math.max(u.a[i], u.b[i], 1)));
       if (Math.abs(rel) < 0.02) return '#e3e5e8';

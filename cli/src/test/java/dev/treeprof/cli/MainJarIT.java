@@ -51,6 +51,10 @@ class MainJarIT {
         cmd.add("-jar");
         cmd.add(jar.toString());
         cmd.addAll(List.of(args));
+        return run(cmd);
+    }
+
+    private static Result run(List<String> cmd) throws Exception {
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         Process p = new ProcessBuilder(cmd).directory(dir.toFile())
@@ -89,16 +93,47 @@ class MainJarIT {
         assertTrue(back.out.contains("called..."), back.out);
     }
 
+    /**
+     * The repository's {@code treeprof} launcher runs the jar the build just made from any
+     * directory, also through a symbolic link (as when linked into the PATH), with file names
+     * relative to the caller's directory.
+     */
+    @Test
+    void launcherRunsFromAnyDirectory() throws Exception {
+        Path launcher = Path.of(System.getProperty("treeprof.launcher"));
+        assertTrue(Files.isExecutable(launcher), launcher + " is executable");
+        Path link = Files.createSymbolicLink(dir.resolve("treeprof"), launcher.toAbsolutePath());
+        for (Path command : new Path[] {launcher.toAbsolutePath(), link}) {
+            List<String> cmd = List.of(command.toString(), "stats", recording.getFileName().toString(),
+                    "--sort", "cumulative", "--restrict", "fib|db");
+            Result r = run(cmd);
+            assertEquals(0, r.status, r.err);
+            assertEquals("", r.err, "the jar exists and is newer than the sources: no build");
+            assertEquals(java("stats", recording.getFileName().toString(), "--sort", "cumulative", "--restrict",
+                    "fib|db").out, r.out);
+
+            Result bad = run(List.of(command.toString(), "stats", "x.prof", "--bogus"));
+            assertEquals(2, bad.status);
+            assertTrue(bad.err.startsWith("treeprof: stats: Unknown option: '--bogus'"), bad.err);
+        }
+        Files.delete(link); // the link only, not what it points to
+    }
+
     @Test
     void exitStatusesAndMessages() throws Exception {
         Result help = java("--help");
         assertEquals(0, help.status);
-        assertEquals(Main.USAGE_TEXT, help.out);
+        assertTrue(help.out.startsWith("Usage: treeprof [-hV] COMMAND"), help.out);
+        assertEquals("", help.err);
+
+        Result version = java("--version");
+        assertEquals(0, version.status);
+        assertTrue(version.out.startsWith("treeprof " + System.getProperty("treeprof.version") + "\n"), version.out);
 
         Result usage = java("stats");
         assertEquals(2, usage.status);
         assertEquals("", usage.out);
-        assertTrue(usage.err.startsWith("treeprof: stats: no file given"), usage.err);
+        assertTrue(usage.err.startsWith("treeprof: stats: Missing required parameter: 'FILE'"), usage.err);
 
         Path bad = Files.writeString(dir.resolve("bad.prof"), "not a profile");
         Result badFile = java("stats", bad.toString());

@@ -1,6 +1,7 @@
 package dev.treeprof.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.treeprof.Stats;
@@ -51,7 +52,7 @@ class MainTest {
         assertEquals(Main.USAGE, run(args), String.join(" ", args));
         assertEquals("", stdout);
         assertTrue(stderr.startsWith("treeprof: ") && stderr.contains(message), stderr);
-        assertTrue(stderr.contains("Try 'treeprof --help'"), stderr);
+        assertTrue(stderr.contains("Try 'treeprof") && stderr.contains(" --help' for more information."), stderr);
     }
 
     private void assertBadFile(Path file, String message, String... args) {
@@ -126,40 +127,111 @@ class MainTest {
     void usageErrorsExitTwo() {
         assertUsage("no command given");
         assertUsage("unknown command 'show'", "show", "x.prof");
-        assertUsage("stats: no file given", "stats");
-        assertUsage("stats: no file given", "stats", "--sort", "calls");
-        assertUsage("unknown option '--bogus'", "stats", "x.prof", "--bogus");
-        assertUsage("--sort needs a value", "stats", "x.prof", "--sort");
-        assertUsage("--sort: unknown sort key 'cum'", "stats", rowsProf.toString(), "--sort", "cum");
-        assertUsage("--sort: empty sort key", "stats", rowsProf.toString(), "--sort", "calls,");
-        assertUsage("--callers and --callees exclude each other", "stats", "x.prof", "--callers", "--callees");
-        assertUsage("--callers takes no value", "stats", "x.prof", "--callers=yes");
-        assertUsage("stats: unknown option '--format'", "stats", "x.prof", "--format", "json");
+        assertUsage("unknown option '--bogus'", "--bogus");
+        assertUsage("stats: Missing required parameter: 'FILE'", "stats");
+        assertUsage("stats: Missing required parameter: 'FILE'", "stats", "--sort", "calls");
+        assertUsage("stats: Unknown option: '--bogus'", "stats", "x.prof", "--bogus");
+        assertUsage("stats: Missing required parameter for option '--sort'", "stats", "x.prof", "--sort");
+        assertUsage("stats: --sort: unknown sort key 'cum'", "stats", rowsProf.toString(), "--sort", "cum");
+        assertUsage("stats: --sort: empty sort key", "stats", rowsProf.toString(), "--sort", "calls,");
+        assertUsage("stats: --callers and --callees exclude each other", "stats", "x.prof", "--callers", "--callees");
+        assertUsage("stats: Invalid value for option '--callers': 'yes' is not a boolean", "stats", "x.prof",
+                "--callers=yes");
+        assertUsage("stats: Unknown option: '--format'", "stats", "x.prof", "--format", "json");
         assertUsage("convert: needs at least one input and an output file", "convert", "x.prof");
         assertUsage("cannot tell the format of", "convert", rowsProf.toString(), dir.resolve("out.txt").toString());
-        assertUsage("--format: unknown format 'xml'", "convert", "a", "b", "--format", "xml");
-        assertUsage("convert: unknown option '--sort'", "convert", "a", "b", "--sort", "calls");
-        assertUsage("--restrict: 99999999999 is too large", "stats", "x.prof", "--restrict", "99999999999");
+        assertUsage("--format", "convert", "a", "b", "--format", "xml");
+        assertTrue(stderr.contains("unknown format 'xml' (prof, json, speedscope, trace, folded)"), stderr);
+        assertUsage("convert: Unknown option: '--sort'", "convert", "a", "b", "--sort", "calls");
+        assertUsage("99999999999 is too large a row count", "stats", "x.prof", "--restrict", "99999999999");
+        // usage errors name the command whose help to read
+        assertUsage("Try 'treeprof stats --help'", "stats", "x.prof", "--bogus");
+        assertUsage("Try 'treeprof --help'", "show");
     }
 
     @Test
-    void helpGoesToStdout() {
-        for (String[] args : List.of(new String[] {"--help"}, new String[] {"-h"}, new String[] {"stats", "--help"},
-                new String[] {"convert", "a", "-h"})) {
+    void helpGoesToStdoutPerCommand() {
+        for (String[] args : List.of(new String[] {"--help"}, new String[] {"-h"}, new String[] {"help"})) {
             assertEquals(Main.OK, run(args));
-            assertEquals(Main.USAGE_TEXT, stdout);
+            assertTrue(stdout.startsWith("Usage: treeprof [-hV] COMMAND"), stdout);
+            for (String command : new String[] {"stats", "convert", "help"}) {
+                assertTrue(stdout.contains("\n  " + command + " "), command + " in " + stdout);
+            }
+            assertTrue(stdout.contains("Exit status: 0 success, 1 a file could not be loaded or written, 2 usage error."),
+                    stdout);
+            assertEquals("", stderr);
+        }
+        for (String[] args : List.of(new String[] {"stats", "--help"}, new String[] {"stats", "x.prof", "-h"},
+                new String[] {"help", "stats"})) {
+            assertEquals(Main.OK, run(args));
+            assertTrue(stdout.startsWith("Usage: treeprof stats "), stdout);
+            for (String option : new String[] {"--sort=KEY[,KEY]", "--restrict=REGEX|N|FRACTION", "--callers",
+                    "--callees", "--strip-dirs", "--reverse", "--glob=PATTERN", "FILE..."}) {
+                assertTrue(stdout.contains(option), option + " in " + stdout);
+            }
+            assertFalse(stdout.contains("--format"), stdout);
+            assertEquals("", stderr);
+        }
+        for (String[] args : List.of(new String[] {"convert", "a", "-h"}, new String[] {"help", "convert"})) {
+            assertEquals(Main.OK, run(args));
+            assertTrue(stdout.startsWith("Usage: treeprof convert [-hV] [--format=FORMAT] [--glob=PATTERN] IN... OUT"),
+                    stdout);
+            assertFalse(stdout.contains("--sort"), stdout);
             assertEquals("", stderr);
         }
     }
 
     @Test
-    void restrictionsParseAsPstatsArguments() throws Exception {
-        assertEquals(10, Main.Options.restriction("10"));
-        assertEquals(0.5, Main.Options.restriction("0.5"));
-        assertEquals(0.25, Main.Options.restriction(".25"));
-        assertEquals(0.1, Main.Options.restriction("1e-1"));
-        assertEquals("db\\.query", Main.Options.restriction("db\\.query"));
-        assertEquals("(10)", Main.Options.restriction("(10)"));
+    void versionIsTheProjectVersion() {
+        for (String[] args : List.of(new String[] {"--version"}, new String[] {"-V"}, new String[] {"stats", "-V"})) {
+            assertEquals(Main.OK, run(args));
+            assertTrue(stdout.matches("(?s)treeprof \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n.*"), stdout);
+            assertEquals("", stderr);
+        }
+    }
+
+    @Test
+    void everyCommandHasItsOwnHelp() {
+        for (String command : TreeprofCommand.commandNames(new Main(System.out, System.err).commandLine())) {
+            assertEquals(Main.OK, run(command, "--help"), command);
+            assertTrue(stdout.contains("Usage: treeprof " + command + " "), stdout);
+            assertEquals("", stderr);
+        }
+    }
+
+    /** The completion script, sourced in bash, completes commands, options and option values. */
+    @Test
+    void completionScriptCompletesInBash() throws Exception {
+        assertEquals(Main.OK, run("generate-completion"));
+        Path script = Files.writeString(dir.resolve("treeprof_completion"), stdout);
+        assertEquals("stats", complete(script, "treeprof st"));
+        assertEquals("--sort --strip-dirs", complete(script, "treeprof stats --s"));
+        assertEquals("folded", complete(script, "treeprof convert --format fo"));
+        assertEquals("cumtime cumulative", complete(script, "treeprof stats --sort cum"));
+    }
+
+    /** The words bash's completion function offers for the line, as the shell would call it. */
+    private static String complete(Path script, String line) throws Exception {
+        String words = line.endsWith(" ") ? line + "''" : line;
+        String bash = "source '" + script + "'\n"
+                + "COMP_LINE='" + line + "'; COMP_POINT=${#COMP_LINE}; COMP_WORDS=(" + words + ");"
+                + " COMP_CWORD=$((${#COMP_WORDS[@]} - 1))\n"
+                + "_complete_treeprof 2>/dev/null\n"
+                + "printf '%s\\n' \"${COMPREPLY[@]}\" | LC_ALL=C sort | paste -sd ' '\n";
+        Process p = new ProcessBuilder("bash", "-c", bash).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+
+    @Test
+    void restrictionsParseAsPstatsArguments() {
+        assertEquals(10, StatsCommand.restriction("10"));
+        assertEquals(0.5, StatsCommand.restriction("0.5"));
+        assertEquals(0.25, StatsCommand.restriction(".25"));
+        assertEquals(0.1, StatsCommand.restriction("1e-1"));
+        assertEquals("db\\.query", StatsCommand.restriction("db\\.query"));
+        assertEquals("(10)", StatsCommand.restriction("(10)"));
     }
 
     @Test

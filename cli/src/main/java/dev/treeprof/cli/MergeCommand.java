@@ -148,7 +148,7 @@ final class MergeCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%s  %s profiles%s, %d calls in %.3f seconds -> %s%n", e.getKey(),
                     meta.get(ProfileGroups.META_PROFILES),
                     hosts == null ? "" : " from " + hosts.split(", ").length + " hosts (" + hosts + ")",
-                    s.totalCalls(), s.totalTime(), target);
+                    s.totalCalls(), s.totalTime(), outDir.resolve(target.getFileName()));
         }
         if (sinceMillis != null && kept.size() < loaded.size()) {
             out.printf(Locale.ROOT, "(%d of %d profiles started before %s or at an unknown time, left out)%n",
@@ -163,10 +163,12 @@ final class MergeCommand implements Callable<Integer> {
         String base = key.equals(ProfileGroups.UNKNOWN) ? "unknown"
                 : by == ProfileGroups.By.METHOD ? SafeFileNames.methodPart(key) : SafeFileNames.pathPart(key);
         String ext = format.extension();
-        String name = SafeFileNames.truncate(base + ext, SafeFileNames.MAX_NAME_LENGTH);
+        // cut the base, not the whole name, so a long route keeps the extension that picks the format
+        int max = SafeFileNames.MAX_NAME_LENGTH - ext.length() - 8;
+        String name = SafeFileNames.truncate(base, max) + ext;
         // two keys can make one name ("/a b" and "/a_b"): number the later ones
         for (int i = 2; !used.add(name.toLowerCase(Locale.ROOT)); i++) {
-            name = SafeFileNames.truncate(base + "." + i + ext, SafeFileNames.MAX_NAME_LENGTH);
+            name = SafeFileNames.truncate(base, max) + "." + i + ext;
         }
         return name;
     }

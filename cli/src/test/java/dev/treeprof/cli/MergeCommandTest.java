@@ -129,6 +129,27 @@ class MergeCommandTest {
     }
 
     @Test
+    void longAndCollidingRoutesGetSafeDistinctNamesKeepingTheFormat() throws IOException {
+        Path in = Files.createDirectories(dir.resolve("odd"));
+        String longRoute = "/" + "x".repeat(400);
+        request("GET", longRoute, "/x", "web-9", 1, 1).dumpStats(in.resolve("a.json"));
+        request("GET", "/a b", "/a b", "web-9", 1, 2).dumpStats(in.resolve("b.json"));
+        request("GET", "/a_b", "/a_b", "web-9", 1, 3).dumpStats(in.resolve("c.json"));
+        request("GET", "/../../etc", "/e", "web-9", 1, 4).dumpStats(in.resolve("d.json"));
+        Path out = dir.resolve("odd-out");
+        assertEquals(Main.OK, run("merge", "--by", "route", "--format", "pprof", in.toString(), out.toString()), stderr);
+        List<String> names = list(out);
+        assertEquals(4, names.size(), names.toString());
+        long calls = 0;
+        for (String n : names) {
+            assertTrue(n.endsWith(".pb.gz") && n.length() <= 200, n);
+            calls += Dumps.read(out.resolve(n)).row("db.query").totalCalls();
+        }
+        assertEquals(1 + 2 + 3 + 4, calls);
+        assertTrue(names.contains("_._.etc.pb.gz"), names.toString());
+    }
+
+    @Test
     void flatProfilesWithoutMetadataGoToTheUnknownGroup() throws IOException {
         Path prof = dir.resolve("flat.prof");
         Fixtures.rows(1).dumpStats(prof);

@@ -4,6 +4,7 @@
 #   ./run-example.sh walkthrough      the cProfile walkthrough (sleep, recursion, misuse), dumps to ./profile_output/
 #   ./run-example.sh undertow         the walkthrough's Flask app on Undertow, profiled per request
 #   ./run-example.sh vertx            the same app on Vert.x: timers, executeBlocking, one profile per request
+#   ./run-example.sh view             all examples, then `treeprof view profile_output` (the browser viewer) until Ctrl-C
 #   ./run-example.sh serve undertow|vertx [PORT]
 #                                     serves that app on http://127.0.0.1:PORT/ (default 8080) until Ctrl-C,
 #                                     printing a report per request (try: curl http://127.0.0.1:8080/recursive)
@@ -12,10 +13,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-usage() { echo "usage: $0 [walkthrough|undertow|vertx|all] | serve undertow|vertx [PORT]" >&2; exit 2; }
+usage() { echo "usage: $0 [walkthrough|undertow|vertx|all|view] | serve undertow|vertx [PORT]" >&2; exit 2; }
 which="${1:-all}"
 case "$which" in
-  walkthrough|undertow|vertx|all) [ $# -le 1 ] || usage ;;
+  walkthrough|undertow|vertx|all|view) [ $# -le 1 ] || usage ;;
   serve)
     case "${2:-}" in undertow|vertx) ;; *) usage ;; esac
     port="${3:-8080}"
@@ -45,8 +46,9 @@ if [ "$which" = serve ]; then
   esac
 fi
 case "$which" in
-  walkthrough|all) run dev.treeprof.examples.Walkthrough profile_output ;;&
-  undertow|all) run dev.treeprof.examples.undertow.UndertowWalkthrough profile_output ;;&
-  vertx|all) run dev.treeprof.examples.vertx.VertxWalkthrough profile_output ;;&
+  walkthrough|all|view) run dev.treeprof.examples.Walkthrough profile_output ;;&
+  undertow|all|view) run dev.treeprof.examples.undertow.UndertowWalkthrough profile_output ;;&
+  vertx|all|view) run dev.treeprof.examples.vertx.VertxWalkthrough profile_output ;;&
+  view) exec ./treeprof view profile_output ;;
   *) ;;
 esac

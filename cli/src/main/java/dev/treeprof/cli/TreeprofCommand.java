@@ -21,11 +21,12 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         synopsisSubcommandLabel = "COMMAND",
-        description = "Prints, merges and converts profiles: Python's .prof (cProfile, pstats) and "
+        description = "Prints, merges, converts and views profiles: Python's .prof (cProfile, pstats) and "
                 + "treeprof's own dump formats.",
         subcommands = {
             StatsCommand.class,
             ConvertCommand.class,
+            ViewCommand.class,
             HelpCommand.class,
             AutoComplete.GenerateCompletion.class,
         },

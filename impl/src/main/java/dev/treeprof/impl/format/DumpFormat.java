@@ -3,7 +3,7 @@ package dev.treeprof.impl.format;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** The file formats treeprof writes; {@link #PROF} and {@link #JSON} can also be loaded. */
+/** The file formats treeprof writes; {@link #PROF}, {@link #JSON} and {@link #PPROF} can also be loaded. */
 public enum DumpFormat {
 
     /** Python's pstats file (a marshalled dict), as {@code cProfile} writes it. Extension {@code .prof}. */
@@ -15,7 +15,12 @@ public enum DumpFormat {
     /** Chrome trace event format (Perfetto, chrome://tracing). Extension {@code .trace.json}. */
     CHROME_TRACE(".trace.json"),
     /** Brendan Gregg's folded stacks, self time in microseconds. Extensions {@code .folded}, {@code .collapsed}. */
-    FOLDED(".folded");
+    FOLDED(".folded"),
+    /**
+     * pprof's gzipped {@code profile.proto} ({@code go tool pprof}, Pyroscope, Parca): one sample
+     * per call path. Extensions {@code .pb.gz}, {@code .pprof}.
+     */
+    PPROF(".pb.gz");
 
     private final String extension;
 
@@ -55,12 +60,15 @@ public enum DumpFormat {
         if (n.endsWith(".folded") || n.endsWith(".collapsed")) {
             return FOLDED;
         }
+        if (n.endsWith(".pb.gz") || n.endsWith(".pprof")) {
+            return PPROF;
+        }
         return null;
     }
 
     /**
      * A format by the name a user types ({@code prof}, {@code json}, {@code speedscope},
-     * {@code trace}, {@code folded}; also the enum constant names), or null.
+     * {@code trace}, {@code folded}, {@code pprof}; also the enum constant names), or null.
      */
     public static DumpFormat forName(String name) {
         switch (name.toLowerCase(Locale.ROOT)) {
@@ -78,6 +86,9 @@ public enum DumpFormat {
             case "folded":
             case "collapsed":
                 return FOLDED;
+            case "pprof":
+            case "pb.gz":
+                return PPROF;
             default:
                 return null;
         }

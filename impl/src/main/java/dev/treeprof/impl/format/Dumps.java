@@ -79,7 +79,7 @@ public final class Dumps {
         DumpFormat format = DumpFormat.forFileName(file);
         if (format == null) {
             throw new IllegalArgumentException("no dump format for " + file + ": use .prof, .json, .speedscope.json, "
-                    + ".trace.json, .folded or .collapsed");
+                    + ".trace.json, .folded, .collapsed or .pb.gz");
         }
         write(stats, file, format);
     }
@@ -212,6 +212,9 @@ public final class Dumps {
             case FOLDED:
                 Exports.folded(stats, out);
                 break;
+            case PPROF:
+                PprofWriter.write(stats, out);
+                break;
             default:
                 throw new AssertionError(format);
         }
@@ -219,8 +222,8 @@ public final class Dumps {
     }
 
     /**
-     * Loads each file (a Python {@code .prof}, whether from cProfile or treeprof, or treeprof
-     * JSON, told apart by content) and merges them as pstats' {@code add} does. Each loaded file
+     * Loads each file (a Python {@code .prof}, whether from cProfile or treeprof, treeprof JSON
+     * or a pprof profile, told apart by content) and merges them as pstats' {@code add} does. Each loaded file
      * contributes the line pstats prints for it ({@code ctime(mtime) + "    " + path}). No files
      * give empty stats.
      *
@@ -314,6 +317,9 @@ public final class Dumps {
         if (data.length == 0) {
             throw new BadDumpException(name, null, "the file is empty");
         }
+        if (PprofReader.isGzip(data)) {
+            return PprofReader.read(data, name);
+        }
         if (ProfReader.looksLikeProf(data, data.length)) {
             return StatsTable.fromRows(ProfReader.read(data, name), List.of());
         }
@@ -332,12 +338,15 @@ public final class Dumps {
         if (i == data.length) {
             throw new BadDumpException(name, null, "the file holds only white space");
         }
+        if (PprofReader.looksLikeRawProto(data)) {
+            return PprofReader.read(data, name);
+        }
         StringBuilder head = new StringBuilder();
         for (int k = 0; k < Math.min(8, data.length); k++) {
             head.append(String.format("%02x", data[k] & 0xFF));
         }
         throw new BadDumpException(name, "byte offset 0", "not a profile treeprof can load (neither a Python .prof "
-                + "marshal dict nor treeprof JSON; folded, speedscope and trace files can be written, not loaded); "
+                + "marshal dict, treeprof JSON nor pprof; folded, speedscope and trace files can be written, not loaded); "
                 + "first bytes: " + head);
     }
 

@@ -1,8 +1,7 @@
 package dev.treeprof.impl.stats;
 
-import dev.treeprof.ThreadTree;
 import dev.treeprof.CallNode;
-import dev.treeprof.CallStats;
+import dev.treeprof.ThreadTree;
 import dev.treeprof.ScopeName;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -26,8 +25,6 @@ import java.util.Map;
  * A path is shared by every activation aggregated in a node, so the rule holds per node.
  */
 final class Flattener {
-
-    private static final double NANOS_PER_SECOND = 1e9;
 
     private Flattener() {
     }
@@ -97,22 +94,23 @@ final class Flattener {
     private static void count(CallNode node, CallNode parent, Edge edge, Map<ScopeName, Integer> activeFunctions,
                               Map<Edge, Integer> activeEdges, FunctionTable into) {
         long calls = node.calls();
-        double self = node.ownNanos() / NANOS_PER_SECOND;
-        double total = node.totalNanos() / NANOS_PER_SECOND;
+        // integer nanoseconds, converted once per function and pair when the rows are built
+        long self = node.ownNanos();
+        long total = node.totalNanos();
         boolean recursive = activeFunctions.getOrDefault(node.name(), 0) > 0;
         FunctionTable.Entry e = into.entry(node.name());
         e.totalCalls += calls;
-        e.tottime += self;
+        e.tottimeNanos += self;
         if (recursive) {
             // recursive calls: not primitive, and their time is inside the outer activation's cumtime
         } else {
             e.primitiveCalls += calls;
-            e.cumtime += total;
+            e.cumtimeNanos += total;
         }
         if (edge != null) {
             boolean pairRecursive = activeEdges.getOrDefault(edge, 0) > 0;
-            FunctionTable.addCaller(e, parent.name(),
-                    new CallStats(calls, pairRecursive ? 0 : calls, self, pairRecursive ? 0 : total));
+            FunctionTable.addCallerNanos(e, parent.name(), calls, pairRecursive ? 0 : calls, self,
+                    pairRecursive ? 0 : total);
         }
     }
 }

@@ -18,14 +18,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -42,11 +40,6 @@ import org.openjdk.jmh.annotations.Warmup;
  * runs with that context current ({@code beginDispatch}, what Vert.x does around every callback),
  * so each scope pays the lookup a handler of the request pays; off the event loop
  * {@code Vertx.currentContext()} is a thread-local read rather than a field read.
- *
- * <p>{@link #scopeOnEventLoop} measures the same scope where a request handler really runs: on the
- * event loop, dispatched on the request's context (there {@code Vertx.currentContext()} is a field
- * of the thread), {@value #BATCH} scopes per dispatch; {@link #floorOnEventLoop} is its floor, two
- * {@code nanoTime()} calls measured the same way, so their ratio compares like with like.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -138,73 +131,6 @@ public class TreeprofVertx {
         public void end() {
             context.endDispatch(previous);
         }
-    }
-
-    /** Scopes (or clock pairs) per dispatch to the event loop: its cost is spread over this many. */
-    static final int BATCH = 100_000;
-
-    /** Runs a batch on the event loop, on the request's context, and waits for it without spinning. */
-    @State(org.openjdk.jmh.annotations.Scope.Benchmark)
-    public static class OnEventLoop {
-        private Request request;
-        private volatile boolean done;
-        private volatile Thread waiter;
-        /** Keeps the floor's clock reads alive. */
-        volatile long sink;
-
-        private final io.vertx.core.Handler<Void> scopes = v -> {
-            for (int i = 0; i < BATCH; i++) {
-                try (Scope s = Profile.scope(TreeprofScope.NAME)) {
-                }
-            }
-            finish();
-        };
-
-        private final io.vertx.core.Handler<Void> floor = v -> {
-            long sum = 0;
-            for (int i = 0; i < BATCH; i++) {
-                long start = System.nanoTime();
-                sum += System.nanoTime() - start;
-            }
-            sink = sum;
-            finish();
-        };
-
-        @Setup(Level.Trial)
-        public void remember(Request request) throws Exception {
-            this.request = request;
-            CompletableFuture<Profiler> seen = new CompletableFuture<>();
-            request.requestContext.runOnContext(v -> seen.complete(VertxProfilerLookup.instance().current()));
-            if (seen.get(30, TimeUnit.SECONDS) != request.profiler) {
-                throw new IllegalStateException("the request's profiler is not current on the event loop");
-            }
-        }
-
-        private void finish() {
-            done = true;
-            LockSupport.unpark(waiter);
-        }
-
-        void run(io.vertx.core.Handler<Void> batch) {
-            done = false;
-            waiter = Thread.currentThread();
-            request.requestContext.runOnContext(batch);
-            while (!done) {
-                LockSupport.park(this);
-            }
-        }
-    }
-
-    @Benchmark
-    @OperationsPerInvocation(BATCH)
-    public void scopeOnEventLoop(OnEventLoop loop, MustRecord check) {
-        loop.run(loop.scopes);
-    }
-
-    @Benchmark
-    @OperationsPerInvocation(BATCH)
-    public void floorOnEventLoop(OnEventLoop loop) {
-        loop.run(loop.floor);
     }
 
     @Benchmark

@@ -63,19 +63,25 @@ final class ThreadState {
     /**
      * Finds the segment this thread records into now (null when nothing records here) and caches
      * it for the generation. With lookups installed the answer depends on the calling context, so
-     * it is not cached across calls.
+     * the first lookup is asked on every call; while it answers the profiler it answered last, in
+     * the same generation, the segment found then is reused.
      */
     Segment resolve(ProfilerLookup[] lookups, TreeProfiler global, int generation) {
-        Profiler answer = null;
         if (lookups.length != 0) {
-            answer = ask(lookups[0]);
+            Profiler answer = ask(lookups[0]);
             Segment known = lookupSegment;
             // the same generation means no profiler started, stopped or cleared since the segment
             // was found valid, so the same enabled profiler still records into the same segment
             if (known != null && known.profiler == answer && lookupGeneration == generation) {
                 return known;
             }
+            return resolveAgain(lookups, answer, global, generation);
         }
+        return resolveAgain(lookups, null, global, generation);
+    }
+
+    /** The rest of {@link #resolve}, kept apart so the JIT inlines the common case alone. */
+    private Segment resolveAgain(ProfilerLookup[] lookups, Profiler answer, TreeProfiler global, int generation) {
         Segment s = segment(lookups, answer, global);
         validGeneration = lookups.length == 0 ? generation : INVALID;
         cachedSegment = s;

@@ -9,6 +9,8 @@
   const statusEl = document.getElementById('status');
   const tooltip = document.getElementById('tooltip');
   const ROW_H = 18;
+  // when things happened, in ms since the page's navigation (performance.now()): benchmarks read them
+  const timings = {};
   const MAX_CANVAS_H = 16000;
 
   // ---------------------------------------------------------------- helpers
@@ -247,6 +249,10 @@
     const ctx = canvas.getContext('2d');
 
     g.draw = function () {
+      const started = performance.now();
+      try { drawTree(); } finally { timings.lastDrawMs = performance.now() - started; }
+    };
+    function drawTree() {
       const t = g.tree;
       if (!t || !t.n) { canvas.width = 0; canvas.height = 0; return; }
       const dpr = window.devicePixelRatio || 1;
@@ -289,7 +295,8 @@
       }
       g.frames = { i: fi, x: fx, y: fy, w: fw, W, H };
       canvas.setAttribute('aria-label', 'call tree, ' + fi.length + ' frames drawn');
-    };
+      if (timings.firstPaintMs === undefined) requestAnimationFrame(() => { if (timings.firstPaintMs === undefined) timings.firstPaintMs = performance.now(); });
+    }
 
     g.hit = function (ev) {
       const f = g.frames;
@@ -558,6 +565,8 @@
       try {
         const d = await getJson('/api/list' + (listState.data ? '?since=' + listState.data.version : ''));
         if (!d.unchanged) { listState.data = d; render(); } else if (first) render();
+        if (timings.listedMs === undefined && d.entries) timings.listedMs = performance.now();
+        if (timings.summarizedMs === undefined && d.complete) timings.summarizedMs = performance.now();
         setStatus('');
       } catch (e) {
         setStatus('server unreachable: ' + e.message);
@@ -990,6 +999,7 @@
 
   // what the graph drew, for accessibility tools and tests: one entry per frame on the canvas
   window.treeprof = {
+    timings,
     frames() {
       const gg = current && current.graph;
       if (!gg || !gg.frames) return [];

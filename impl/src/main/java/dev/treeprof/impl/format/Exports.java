@@ -22,17 +22,19 @@ import java.util.Map;
 
 /**
  * The drawing formats: speedscope, Chrome trace events and folded stacks. All three come from the
- * aggregated call tree (one node per call path, summed over calls), so a scope's own time is laid
- * first and its children follow end to end in first-seen order: the layout shows where the time
- * went, not when. The speedscope and trace files say so in their names. Putting the own time first
- * also keeps a child from starting at the same instant as its parent whenever the parent has own
- * time, which spares viewers that order equal timestamps arbitrarily (Perfetto).
+ * aggregated call tree (one node per call path, summed over calls), so a scope's children are laid
+ * end to end from its start, in first-seen order, and its own time follows them: the layout shows
+ * where the time went, not when. The speedscope and trace files say so in their names. Putting
+ * the own time last means a scope ends strictly after its last child whenever it has own time, so
+ * readers that pair ends by time and name (speedscope's trace importer) never see a chain of
+ * scopes ending at one instant; a parent and its first child start together, and readers order
+ * those by the longer duration first (the parent).
  */
 final class Exports {
 
     /** What the speedscope and trace files say about themselves. */
     static final String NOTE = "aggregated time per call path, not a timeline: calls of the same path are summed, "
-            + "a scope's own time comes first, then its children end to end in first-seen order";
+            + "a scope's children come first, end to end in first-seen order, then its own time";
 
     /** Folded stacks deeper than this are cut and summed into a truncation frame. */
     static final int FOLDED_MAX_DEPTH = 1024;
@@ -131,9 +133,9 @@ final class Exports {
 
     /**
      * Lays a tree out: {@code {0 = open / 1 = close, frame, at}} in file order. A scope's children
-     * start after its own time; it closes at its start plus its total time, or after its last child
-     * if own time and children add up to more (possible only with repaired scopes), so events
-     * always nest and never go back.
+     * start with it; it closes at its start plus its total time, or after its last child if the
+     * children add up to more (possible only with repaired scopes), so events always nest and
+     * never go back.
      */
     private static List<long[]> layout(MergedTree.Node root, Map<ScopeName, Integer> frames) throws IOException {
         List<long[]> events = new ArrayList<>();
@@ -145,7 +147,7 @@ final class Exports {
             public void enter(MergedTree.Node n, int depth) {
                 long start = open.peek()[1];
                 events.add(new long[] {0, frames.get(n.name), start});
-                open.push(new long[] {start, start + Math.max(0, n.selfNanos)});
+                open.push(new long[] {start, start});
             }
 
             @Override
@@ -160,8 +162,17 @@ final class Exports {
     }
 
     /**
-     * Chrome trace events: a complete ({@code X}) event per call path, parents before children,
-     * times in microseconds written as exact decimals of the nanosecond values.
+     * Chrome trace events: a complete ({@code X}) event per call path, parents before children.
+     *
+     * <p>Readers add {@code ts + dur} in binary floating point, so times are written in units of
+     * 1/1024 microsecond (just under a nanosecond), as exact decimals: every start, duration and
+     * their sum is then exactly representable, and a child can never start before or end after
+     * its parent in the reader's arithmetic (decimal microseconds such as {@code 13549.767} are
+     * not: their sums land a hair past the parent's end and viewers like speedscope nest them
+     * wrongly). Ends are rounded from integer nanoseconds, so equal ends stay equal. A path with
+     * no time at all is not drawn: it has no width, and speedscope would nest it in its sibling.
+     * Each event's call count is a top-level {@code calls} member, not in {@code args}: speedscope
+     * makes {@code args} part of the frame's name, which would split one function into many frames.
      */
     static void chromeTrace(StatsTable stats, OutputStream out, JsonFactory factory) throws IOException {
         requireTrees(stats, DumpFormat.CHROME_TRACE);
@@ -221,7 +232,7 @@ final class Exports {
                 long start = (Long) open.peek()[2];
                 Object[] ev = {n, start, start};
                 pre.add(ev);
-                open.push(new Object[] {ev, start, start + Math.max(0, n.selfNanos)});
+                open.push(new Object[] {ev, start, start});
             }
 
             @Override
@@ -235,8 +246,11 @@ final class Exports {
         });
         for (Object[] ev : pre) {
             MergedTree.Node n = (MergedTree.Node) ev[0];
-            long start = (Long) ev[1];
-            long end = (Long) ev[2];
+            long start = traceUnits((Long) ev[1]);
+            long end = traceUnits((Long) ev[2]);
+            if (end == start) {
+                continue; // nothing to draw, and its children have no time either
+            }
             g.writeStartObject();
             g.writeStringField("ph", "X");
             g.writeStringField("name", n.name.label());
@@ -244,18 +258,29 @@ final class Exports {
             g.writeNumberField("pid", 1);
             g.writeNumberField("tid", tid);
             g.writeFieldName("ts");
-            g.writeNumber(micros(start));
+            g.writeNumber(traceMicros(start));
             g.writeFieldName("dur");
-            g.writeNumber(micros(end - start));
-            g.writeObjectFieldStart("args");
+            g.writeNumber(traceMicros(end - start));
             g.writeNumberField("calls", n.calls);
-            g.writeEndObject();
             g.writeEndObject();
         }
     }
 
-    private static String micros(long nanos) {
-        return BigDecimal.valueOf(nanos, 3).toPlainString();
+    /** Trace time units per microsecond: a power of two, so unit counts are exact binary fractions. */
+    static final int TRACE_UNITS_PER_MICRO = 1024;
+
+    /**
+     * Nanoseconds to trace units, rounded half up; monotonic, so ordered times stay ordered, and
+     * computed without overflow for any non-negative long.
+     */
+    static long traceUnits(long nanos) {
+        return nanos / 1000 * TRACE_UNITS_PER_MICRO + ((nanos % 1000) * TRACE_UNITS_PER_MICRO + 500) / 1000;
+    }
+
+    /** Trace units as exact decimal microseconds (at most ten fraction digits). */
+    static String traceMicros(long units) {
+        return new BigDecimal(units).divide(BigDecimal.valueOf(TRACE_UNITS_PER_MICRO)).stripTrailingZeros()
+                .toPlainString();
     }
 
     /**

@@ -125,21 +125,38 @@ class ExportsTest {
                 continue;
             }
             assertEquals("X", em.get("ph"));
+            assertFalse(em.containsKey("args"), "no per-event args: speedscope would make them part of the frame name");
             BigDecimal ts = (BigDecimal) em.get("ts");
             BigDecimal dur = (BigDecimal) em.get("dur");
+            // whole 1/1024 microsecond units: exact in binary, so ts + dur is exact in any reader
+            long units = dur.multiply(BigDecimal.valueOf(1024)).longValueExact();
+            ts.multiply(BigDecimal.valueOf(1024)).longValueExact();
+            assertEquals(ts.add(dur).doubleValue(), ts.doubleValue() + dur.doubleValue(), "ts + dur exact in doubles");
             spans.computeIfAbsent(tid, k -> new ArrayList<>()).add(new BigDecimal[] {ts, ts.add(dur)});
-            long nanos = dur.movePointRight(3).longValueExact();
-            perThread.computeIfAbsent(tid, k -> new ArrayList<>()).add(em.get("name") + " " + nanos);
+            long nanos = Math.round(units * 1000 / 1024.0);
+            perThread.computeIfAbsent(tid, k -> new ArrayList<>()).add(em.get("name") + " " + nanos + " "
+                    + num(em.get("calls")));
         }
         assertEquals(t.threads().size(), threadNames.size());
         int i = 0;
         for (Map.Entry<Long, String> e : threadNames.entrySet()) {
             ThreadTree thread = t.threads().get(i++);
             assertEquals(thread.threadName() + " (aggregated, not a timeline)", e.getValue());
-            assertEquals(preOrder(thread.root()), perThread.get(e.getKey()));
+            List<String> want = preOrderWithCalls(thread.root());
+            List<String> got = perThread.get(e.getKey());
+            assertEquals(want.size(), got.size());
+            for (int k = 0; k < want.size(); k++) {
+                String[] w = want.get(k).split(" (?=[0-9]+ [0-9]+$)");
+                String[] g = got.get(k).split(" (?=[0-9]+ [0-9]+$)");
+                assertEquals(w[0], g[0]);
+                String[] wn = w[1].split(" ");
+                String[] gn = g[1].split(" ");
+                assertTrue(Math.abs(Long.parseLong(wn[0]) - Long.parseLong(gn[0])) <= 1,
+                        "duration within a nanosecond: " + want.get(k) + " vs " + got.get(k));
+                assertEquals(wn[1], gn[1], "calls");
+            }
             // the tree's shape tells each event's parent: it must lie within it, after its elder sibling
             List<Integer> depths = depths(thread.root());
-            List<Long> selfs = selfNanos(thread.root());
             List<BigDecimal[]> s = spans.get(e.getKey());
             for (int k = 0; k < s.size(); k++) {
                 boolean first = true;
@@ -148,8 +165,7 @@ class ExportsTest {
                         assertTrue(s.get(k)[0].compareTo(s.get(j)[0]) >= 0 && s.get(k)[1].compareTo(s.get(j)[1]) <= 0,
                                 "event " + k + " lies within its parent " + j);
                         if (first) {
-                            assertEquals(0, s.get(j)[0].add(BigDecimal.valueOf(selfs.get(j), 3)).compareTo(s.get(k)[0]),
-                                    "the first child starts after its parent's own time");
+                            assertEquals(0, s.get(j)[0].compareTo(s.get(k)[0]), "the first child starts with its parent");
                         }
                         break;
                     }
@@ -162,15 +178,16 @@ class ExportsTest {
         }
     }
 
-    static List<Long> selfNanos(CallNode root) {
-        List<Long> out = new ArrayList<>();
+    /** (label, totalNanos, calls) of every node below the root, pre-order. */
+    static List<String> preOrderWithCalls(CallNode root) {
+        List<String> out = new ArrayList<>();
         Deque<CallNode> stack = new ArrayDeque<>();
         for (int i = root.children().size() - 1; i >= 0; i--) {
             stack.push(root.children().get(i));
         }
         while (!stack.isEmpty()) {
             CallNode n = stack.pop();
-            out.add(n.ownNanos());
+            out.add(n.name().label() + " " + n.totalNanos() + " " + n.calls());
             for (int i = n.children().size() - 1; i >= 0; i--) {
                 stack.push(n.children().get(i));
             }

@@ -384,7 +384,9 @@
   // selected maps a key (an entry id, or a route's key in the grouped view) to its profile ids
   const listState = { data: null, version: 0, timer: null, selected: new Map() };
 
+  // the route the application named (request.route), else the path with id-like segments folded
   function routeOf(e) {
+    if (e.route) return (e.method || '') + ' ' + e.route;
     if (!e.path) return null;
     const path = e.path.split('?')[0].split('/').map(s =>
       /^\d+$/.test(s) || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s) || /^[0-9a-f]{16,}$/i.test(s) ? '{id}' : s).join('/');

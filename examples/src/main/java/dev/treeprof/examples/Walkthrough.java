@@ -14,6 +14,8 @@ import java.nio.file.Path;
  * printed the pstats way, then dumped for Python's pstats, snakeviz or the {@code stats} command.
  * Durations are a tenth of the Python originals so the whole run takes about a second.
  *
+ * Last, a scope closed twice shows how misuse is repaired and reported through SLF4J.
+ *
  * <p>Run with {@code ./run-example.sh walkthrough}.
  */
 public final class Walkthrough {
@@ -29,6 +31,7 @@ public final class Walkthrough {
         Path out = Path.of(args.length > 0 ? args[0] : "profile_output");
         firstExample();
         recursiveExample(out);
+        misuseExample();
     }
 
     /** Python: {@code pr.enable(); for i in range(5): let_me_sleep(i / 10); pr.disable(); pr.print_stats()}. */
@@ -74,6 +77,26 @@ public final class Walkthrough {
         System.out.println("== Loaded back from " + prof);
         Stats.load(prof).sortStats("cumtime").printStats();
         return stats;
+    }
+
+    /**
+     * Misuse never breaks the program: a scope closed twice is repaired (the second close is
+     * ignored) and reported once per process through SLF4J, which this module routes to
+     * slf4j-simple (standard error). Without an SLF4J provider the report would go nowhere.
+     */
+    static Stats misuseExample() {
+        System.out.println("== Misuse: a scope closed twice; the second close is ignored and reported once "
+                + "through SLF4J (slf4j-simple prints it on stderr)");
+        Profiler pr = Profile.newProfiler();
+        pr.enable();
+        Scope scope = Profile.scope(LET_ME_SLEEP);
+        sleep(1);
+        scope.close();
+        scope.close(); // a bug in the calling code, on purpose
+        pr.disable();
+        System.err.flush();
+        pr.printStats();
+        return pr.stats();
     }
 
     static void recurseAndSleep(int count) {

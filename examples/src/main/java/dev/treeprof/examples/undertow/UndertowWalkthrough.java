@@ -48,8 +48,9 @@ import java.util.concurrent.TimeUnit;
  * <p>It starts on an ephemeral port, sends the requests to itself, prints each report and
  * response, lists the files written and loads one back, then stops. Run it with
  * {@code ./run-example.sh undertow}. Arguments: {@code [profileDir [port]] [--serve]}, where
- * {@code --serve} keeps serving after the demo requests (try {@code curl localhost:PORT/recursive})
- * until the process is stopped.
+ * {@code --serve} sends no requests itself: it prints the URL and serves until the process is
+ * stopped (Ctrl-C), printing a report per request ({@code ./run-example.sh serve undertow}, then
+ * {@code curl http://127.0.0.1:8080/recursive}).
  */
 public final class UndertowWalkthrough {
 
@@ -88,18 +89,46 @@ public final class UndertowWalkthrough {
                 .setHandler(profiler)
                 .build();
         server.start();
+        CountDownLatch cleanedUp = new CountDownLatch(1);
         try {
             port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
             System.out.println("== Undertow walkthrough app on http://127.0.0.1:" + port + "/, profiles in "
                     + dir.toAbsolutePath());
-            demo(profiler, port);
             if (serve) {
-                System.out.println("== Serving until stopped (Ctrl-C)");
-                new CountDownLatch(1).await();
+                serveUntilStopped(port, cleanedUp);
+            } else {
+                demo(profiler, port);
             }
         } finally {
             server.stop();
+            if (serve) {
+                System.out.println("== Stopped");
+                System.out.flush();
+            }
+            cleanedUp.countDown();
         }
+    }
+
+    /**
+     * Prints the URL and blocks until the process is asked to stop (Ctrl-C, SIGTERM); the shutdown
+     * hook then waits for the caller's cleanup (stopping the server) before the JVM halts.
+     */
+    private static void serveUntilStopped(int port, CountDownLatch cleanedUp) throws InterruptedException {
+        String url = "http://127.0.0.1:" + port;
+        System.out.println("== Serving " + url + "/ until Ctrl-C; each request prints its report here. Try:");
+        System.out.println("   curl " + url + "/");
+        System.out.println("   curl " + url + "/recursive");
+        System.out.flush();
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopRequested.countDown();
+            try {
+                cleanedUp.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "stop-server"));
+        stopRequested.await();
     }
 
     /** The application: Flask's routes. */

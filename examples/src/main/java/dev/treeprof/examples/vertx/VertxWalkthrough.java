@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,7 +34,10 @@ import java.util.concurrent.TimeUnit;
  * The app starts on an ephemeral port, sends these requests to itself, prints each response and
  * each werkzeug-style report (sorted by cumulative time, restricted to rows matching "sleep"),
  * lists the files written to {@code profile_output/} (or the directory given as argument), and
- * stops. Run with {@code ./run-example.sh vertx}.
+ * stops. Run with {@code ./run-example.sh vertx}. Arguments: {@code [profileDir [port]] [--serve]},
+ * where {@code --serve} sends no requests itself: it prints the URL and serves until the process
+ * is stopped (Ctrl-C), printing a report per request ({@code ./run-example.sh serve vertx}, then
+ * {@code curl http://127.0.0.1:8080/recursive}).
  */
 public final class VertxWalkthrough {
 
@@ -47,16 +51,35 @@ public final class VertxWalkthrough {
     }
 
     public static void main(String[] args) throws Exception {
-        Path out = Path.of(args.length > 0 ? args[0] : "profile_output");
+        Path out = Path.of("profile_output");
+        int listenPort = 0;
+        boolean serve = false;
+        int positional = 0;
+        for (String a : args) {
+            if (a.equals("--serve")) {
+                serve = true;
+            } else if (positional++ == 0) {
+                out = Path.of(a);
+            } else {
+                listenPort = Integer.parseInt(a);
+            }
+        }
         Vertx vertx = Vertx.vertx();
+        CountDownLatch cleanedUp = new CountDownLatch(1);
         try {
             ProfilerHandler profiler = ProfilerHandler.create(ProfilerOptions.builder()
                     .sortBy("cumtime", "calls")
                     .restrictions("sleep")
                     .profileDir(out)
                     .build());
-            int port = await(vertx.createHttpServer().requestHandler(app(vertx, profiler)).listen(0)).actualPort();
-            System.out.println("== Vert.x walkthrough app on port " + port + ", profiles in " + out.toAbsolutePath());
+            int port = await(vertx.createHttpServer().requestHandler(app(vertx, profiler))
+                    .listen(listenPort, "127.0.0.1")).actualPort();
+            System.out.println("== Vert.x walkthrough app on http://127.0.0.1:" + port + "/, profiles in "
+                    + out.toAbsolutePath());
+            if (serve) {
+                serveUntilStopped(port, cleanedUp);
+                return;
+            }
             HttpClient client = vertx.createHttpClient();
             List<String> paths = List.of("/", "/recursive", "/../../etc/passwd");
             for (int i = 0; i < paths.size(); i++) {
@@ -76,7 +99,34 @@ public final class VertxWalkthrough {
                     + "pstats.Stats(sys.argv[1]).sort_stats('cumtime').print_stats()\" <file>");
         } finally {
             await(vertx.close());
+            if (serve) {
+                System.out.println("== Stopped");
+                System.out.flush();
+            }
+            cleanedUp.countDown();
         }
+    }
+
+    /**
+     * Prints the URL and blocks until the process is asked to stop (Ctrl-C, SIGTERM); the shutdown
+     * hook then waits for the caller's cleanup (stopping the server) before the JVM halts.
+     */
+    private static void serveUntilStopped(int port, CountDownLatch cleanedUp) throws InterruptedException {
+        String url = "http://127.0.0.1:" + port;
+        System.out.println("== Serving " + url + "/ until Ctrl-C; each request prints its report here. Try:");
+        System.out.println("   curl " + url + "/");
+        System.out.println("   curl " + url + "/recursive");
+        System.out.flush();
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopRequested.countDown();
+            try {
+                cleanedUp.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "stop-server"));
+        stopRequested.await();
     }
 
     /** The application, with the profiler mounted first. */

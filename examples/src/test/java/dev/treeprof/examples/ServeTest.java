@@ -1,0 +1,61 @@
+package dev.treeprof.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.treeprof.examples.undertow.UndertowWalkthrough;
+import dev.treeprof.examples.vertx.VertxWalkthrough;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code ./run-example.sh serve undertow|vertx}: the app prints its URL, serves requests from
+ * outside (each printed as a report and written as a file) until it is stopped, then stops cleanly.
+ */
+class ServeTest {
+
+    private static final Pattern URL = Pattern.compile("== Serving (http://127\\.0\\.0\\.1:\\d+/) until Ctrl-C");
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"undertow", "vertx"})
+    void servesUntilStopped(String app) throws Exception {
+        Class<?> main = app.equals("undertow") ? UndertowWalkthrough.class : VertxWalkthrough.class;
+        Path profiles = dir.resolve("profiles");
+        JavaProcess p = JavaProcess.start(dir, main, profiles.toString(), "0", "--serve");
+        try {
+            Matcher m = URL.matcher(p.awaitOutput("until Ctrl-C", 60));
+            assertTrue(m.find(), p.stdout());
+            String url = m.group(1);
+            assertTrue(p.stdout().contains("curl " + url + "recursive"), p.stdout());
+
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url + "recursive"))
+                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            String out = p.awaitOutput("PATH: '/recursive'", 30);
+            assertTrue(out.contains("recurse"), out);
+            // it sent no requests of its own: only ours was profiled
+            assertTrue(!out.contains("PATH: '/'\n"), out);
+        } finally {
+            assertEquals(143, p.stop(30), "SIGTERM's exit status after the shutdown hooks; stderr:\n" + p.stderr());
+        }
+        assertTrue(p.stdout().contains("== Stopped"), p.stdout());
+        try (Stream<Path> files = Files.list(profiles)) {
+            assertEquals(1, files.filter(f -> f.getFileName().toString().startsWith("GET.recursive.")).count());
+        }
+    }
+}

@@ -31,7 +31,9 @@ class NoImplementationTest {
         Profiler p = Profile.newProfiler();
         assertFalse(p.isEnabled());
         p.enable();
-        assertTrue(p.isEnabled());
+        assertFalse(p.isEnabled(), "nothing records, so the profiler does not claim to");
+        p.start();
+        assertFalse(p.isEnabled());
         try (Binding b = p.attach()) {
             p.wrap(() -> { }).run();
         }
@@ -44,6 +46,32 @@ class NoImplementationTest {
         assertSame(Scope.noop(), Profile.scope("x"));
         timed.disable();
         assertEquals(0, timed.stats().totalCalls());
+    }
+
+    @Test
+    void enablingSaysOnceOnStandardErrorThatNothingRecordsWhileScopesStaySilent() throws Exception {
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), EnableWithoutImplementation.class.getName())
+                .redirectErrorStream(false).start();
+        String out = new String(child.getInputStream().readAllBytes());
+        String err = new String(child.getErrorStream().readAllBytes());
+        assertEquals(0, child.waitFor(), err);
+        assertEquals("done\n", out);
+        assertEquals("treeprof: no implementation found, profiling is off; add treeprof-impl to the class path\n", err,
+                "one line, however often profiling is turned on");
+    }
+
+    /** Run in a fresh JVM: scopes, then enable twice through both entry points. */
+    static final class EnableWithoutImplementation {
+        public static void main(String[] args) {
+            try (Scope s = Profile.scope("quiet")) {
+                Profile.scope("quiet too").close();
+            }
+            Profile.enable();
+            Profile.newProfiler().enable();
+            Profile.newProfiler().start();
+            System.out.println("done");
+        }
     }
 
     @Test

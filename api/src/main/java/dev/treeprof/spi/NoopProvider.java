@@ -71,28 +71,39 @@ final class NoopProvider implements ProfilerProvider {
         return new NoopStats(System.out::print);
     }
 
-    /** A profiler that never records; enable/disable only flip its flag. */
+    /**
+     * Said once per process on standard error, like SLF4J's "no providers" line: a user who turns
+     * profiling on should learn why nothing is recorded. Scopes stay silent.
+     */
+    private static final java.util.concurrent.atomic.AtomicBoolean TOLD = new java.util.concurrent.atomic.AtomicBoolean();
+
+    static void tellOnce() {
+        if (TOLD.compareAndSet(false, true)) {
+            System.err.println("treeprof: no implementation found, profiling is off; add treeprof-impl to the class path");
+        }
+    }
+
+    /** A profiler that never records, so it never reports itself enabled. */
     private static final class NoopProfiler implements Profiler {
-        private volatile boolean enabled;
 
         @Override
         public void enable() {
-            enabled = true;
+            tellOnce();
         }
 
         @Override
         public void start() {
-            enabled = true;
+            tellOnce();
         }
 
         @Override
         public void disable() {
-            enabled = false;
         }
 
+        /** Always false: nothing records without an implementation. */
         @Override
         public boolean isEnabled() {
-            return enabled;
+            return false;
         }
 
         @Override

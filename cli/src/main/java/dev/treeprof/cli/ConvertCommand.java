@@ -32,6 +32,7 @@ import picocli.CommandLine.TypeConversionException;
             "  .speedscope.json     speedscope (speedscope)",
             "  .trace.json          Chrome trace, Perfetto (trace)",
             "  .folded, .collapsed  folded stacks for flame graphs, self time in us (folded)",
+            "  .pb.gz, .pprof       pprof's profile.proto: go tool pprof, Pyroscope, Parca (pprof)",
             "",
             "An input that is a directory loads every file in it matching --glob; an input whose name holds "
                     + "* ? [ or { and does not exist is taken as a pattern in its directory.",
@@ -52,7 +53,7 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Option(names = "--format", paramLabel = "FORMAT", converter = FormatConverter.class,
             completionCandidates = FormatNames.class,
-            description = "write FORMAT whatever OUT's extension: prof, json, speedscope, trace or folded.")
+            description = "write FORMAT whatever OUT's extension: prof, json, speedscope, trace, folded or pprof.")
     DumpFormat format;
 
     @Override
@@ -64,8 +65,8 @@ final class ConvertCommand implements Callable<Integer> {
         DumpFormat f = format != null ? format : DumpFormat.forFileName(target);
         if (f == null) {
             throw new ParameterException(spec.commandLine(), "cannot tell the format of '" + target
-                    + "' from its extension; use .prof, .json, .speedscope.json, .trace.json, .folded, .collapsed "
-                    + "or --format");
+                    + "' from its extension; use .prof, .json, .speedscope.json, .trace.json, .folded, .collapsed, "
+                    + ".pb.gz or --format");
         }
         StatsTable loaded = inputs.load(files.subList(0, files.size() - 1));
         try {
@@ -85,7 +86,7 @@ final class ConvertCommand implements Callable<Integer> {
         private static final long serialVersionUID = 1L;
 
         FormatNames() {
-            super(List.of("prof", "json", "speedscope", "trace", "folded"));
+            super(List.of("prof", "json", "speedscope", "trace", "folded", "pprof"));
         }
     }
 
@@ -95,7 +96,7 @@ final class ConvertCommand implements Callable<Integer> {
         public DumpFormat convert(String value) {
             DumpFormat f = DumpFormat.forName(value);
             if (f == null) {
-                throw new TypeConversionException("unknown format '" + value + "' (prof, json, speedscope, trace, folded)");
+                throw new TypeConversionException("unknown format '" + value + "' (prof, json, speedscope, trace, folded, pprof)");
             }
             return f;
         }

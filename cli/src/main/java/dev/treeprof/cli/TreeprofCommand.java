@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             StatsCommand.class,
             ConvertCommand.class,
+            MergeCommand.class,
             ViewCommand.class,
             HelpCommand.class,
             AutoComplete.GenerateCompletion.class,

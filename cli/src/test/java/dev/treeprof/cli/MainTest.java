@@ -141,7 +141,7 @@ class MainTest {
         assertUsage("convert: needs at least one input and an output file", "convert", "x.prof");
         assertUsage("cannot tell the format of", "convert", rowsProf.toString(), dir.resolve("out.txt").toString());
         assertUsage("--format", "convert", "a", "b", "--format", "xml");
-        assertTrue(stderr.contains("unknown format 'xml' (prof, json, speedscope, trace, folded)"), stderr);
+        assertTrue(stderr.contains("unknown format 'xml' (prof, json, speedscope, trace, folded, pprof)"), stderr);
         assertUsage("convert: Unknown option: '--sort'", "convert", "a", "b", "--sort", "calls");
         assertUsage("99999999999 is too large a row count", "stats", "x.prof", "--restrict", "99999999999");
         // usage errors name the command whose help to read

@@ -43,8 +43,8 @@ class PprofFormatTest {
 
     @Test
     void roundTripOfARecordingKeepsTheExactTrees() throws Exception {
-        StatsTable t = Recordings.shop().withMetadata(Map.of("request.method", "GET", "route", "/orders/:id",
-                "request.path", "/orders/7", "request.status", "200", "host", "web-3"));
+        StatsTable t = Recordings.shop().withMetadata(Map.of("request.method", "GET", "request.route", "/orders/:id",
+                "request.path", "/orders/7", "request.status", "200", "request.host", "web-3"));
         byte[] data = pprof(t);
         assertTrue(PprofReader.isGzip(data), "gzipped");
         StatsTable back = Dumps.parse(data, "shop.pb.gz");
@@ -52,8 +52,8 @@ class PprofFormatTest {
         assertEquals(t.threads(), back.threads());
         assertEquals(t.sortStats("cumulative").formatStats(), back.sortStats("cumulative").formatStats());
         assertEquals(t.sortStats("cumulative").formatCallers(), back.sortStats("cumulative").formatCallers());
-        assertEquals("/orders/:id", back.metadata().get("route"));
-        assertEquals("web-3", back.metadata().get("host"));
+        assertEquals("/orders/:id", back.metadata().get("request.route"));
+        assertEquals("web-3", back.metadata().get("request.host"));
         assertNotNull(back.metadata().get("jvm.version"), "the recording JVM's facts travel as comments");
         assertNotNull(back.metadata().get("host.cpus"));
         // written again, the file is the same: the facts are those of the recording, not of the converter
@@ -274,6 +274,48 @@ class PprofFormatTest {
         assertBad(gzip(bytes(p)), "location id 1 is defined twice");
         // gzip of something else
         assertBad(gzip("hello, world".getBytes()), "byte offset");
+    }
+
+    /** Seeded mutants of a real file, raw and gzipped: each loads or fails with a BadDumpException. */
+    @Test
+    void mutantsLoadOrFailCleanly() throws Exception {
+        byte[] raw = ungzip(pprof(Recordings.shop().withMetadata(Map.of("request.path", "/x", "host", "h"))));
+        java.util.Random random = new java.util.Random(13);
+        int loaded = 0;
+        for (int i = 0; i < 4000; i++) {
+            byte[] m = raw.clone();
+            switch (i % 4) {
+                case 0:
+                    m[random.nextInt(m.length)] ^= (byte) (1 << random.nextInt(8));
+                    break;
+                case 1:
+                    m = Arrays.copyOf(m, random.nextInt(m.length));
+                    break;
+                case 2:
+                    for (int k = 0; k < 8; k++) {
+                        m[random.nextInt(m.length)] = (byte) random.nextInt(256);
+                    }
+                    break;
+                default:
+                    int at = random.nextInt(m.length);
+                    byte[] longer = new byte[m.length + 3];
+                    System.arraycopy(m, 0, longer, 0, at);
+                    longer[at] = (byte) 0xff;
+                    longer[at + 1] = (byte) 0xff;
+                    longer[at + 2] = (byte) 0x7f;
+                    System.arraycopy(m, at, longer, at + 3, m.length - at);
+                    m = longer;
+            }
+            byte[] data = i % 8 < 4 ? gzip(m) : m;
+            try {
+                StatsTable t = Dumps.parse(data, "mutant.pb.gz");
+                t.formatStats();
+                loaded++;
+            } catch (BadDumpException e) {
+                assertTrue(e.getMessage().startsWith("mutant.pb.gz: "), e.getMessage());
+            }
+        }
+        assertTrue(loaded > 0 && loaded < 4000, loaded + " of 4000 mutants loaded");
     }
 
     private static void assertBad(byte[] data, String expected) {

@@ -1,6 +1,5 @@
 package dev.treeprof.web;
 
-import dev.treeprof.impl.stats.PyFormat;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -64,7 +63,7 @@ final class FileNameFormat {
             if (c == '{') {
                 int close = template.indexOf('}', i);
                 if (close < 0) {
-                    throw new IllegalArgumentException("unclosed '{' at " + i + " in filenameFormat " + PyFormat.reprString(template));
+                    throw new IllegalArgumentException("unclosed '{' at " + i + " in filenameFormat " + PythonRepr.of(template));
                 }
                 String body = template.substring(i + 1, close);
                 int colon = body.indexOf(':');
@@ -78,13 +77,13 @@ final class FileNameFormat {
                     case "time": f = Field.TIME; break;
                     default:
                         throw new IllegalArgumentException("unknown field {" + name + "} in filenameFormat "
-                                + PyFormat.reprString(template) + "; the fields are {method}, {path}, {elapsed}, {time}");
+                                + PythonRepr.of(template) + "; the fields are {method}, {path}, {elapsed}, {time}");
                 }
                 int decimals = 0;
                 if (spec != null) {
                     if ((f != Field.ELAPSED && f != Field.TIME) || !spec.matches("\\.[0-6]f")) {
                         throw new IllegalArgumentException("unsupported spec {" + body + "} in filenameFormat "
-                                + PyFormat.reprString(template) + "; only {elapsed} and {time} take one, of the form .Nf with N in 0..6");
+                                + PythonRepr.of(template) + "; only {elapsed} and {time} take one, of the form .Nf with N in 0..6");
                     }
                     decimals = spec.charAt(1) - '0';
                 }
@@ -98,7 +97,7 @@ final class FileNameFormat {
                 }
                 i = close + 1;
             } else if (c == '}') {
-                throw new IllegalArgumentException("single '}' at " + i + " in filenameFormat " + PyFormat.reprString(template));
+                throw new IllegalArgumentException("single '}' at " + i + " in filenameFormat " + PythonRepr.of(template));
             } else {
                 int end = i;
                 while (end < template.length() && template.charAt(end) != '{' && template.charAt(end) != '}') {
@@ -107,8 +106,8 @@ final class FileNameFormat {
                 String lit = template.substring(i, end);
                 for (int k = 0; k < lit.length(); k++) {
                     if (!SafeFileNames.safe(lit.charAt(k))) {
-                        throw new IllegalArgumentException("filenameFormat " + PyFormat.reprString(template)
-                                + " may only hold A-Z a-z 0-9 . _ - outside its fields, not " + PyFormat.reprString(lit.substring(k, k + 1)));
+                        throw new IllegalArgumentException("filenameFormat " + PythonRepr.of(template)
+                                + " may only hold A-Z a-z 0-9 . _ - outside its fields, not " + PythonRepr.of(lit.substring(k, k + 1)));
                     }
                 }
                 parts.add(new Part(lit, null, 0));
@@ -117,11 +116,11 @@ final class FileNameFormat {
             }
         }
         if (template.isEmpty() || !hasField && (template.equals(".") || template.equals(".."))) {
-            throw new IllegalArgumentException("filenameFormat " + PyFormat.reprString(template) + " names no file");
+            throw new IllegalArgumentException("filenameFormat " + PythonRepr.of(template) + " names no file");
         }
         // A format starting with a literal dot would make hidden files, and could collide with our temp files.
         if (template.startsWith(".")) {
-            throw new IllegalArgumentException("filenameFormat must not start with '.': " + PyFormat.reprString(template));
+            throw new IllegalArgumentException("filenameFormat must not start with '.': " + PythonRepr.of(template));
         }
         // Earlier files are adopted for retention only when their names carry both numbers, as
         // werkzeug's default does: a looser format such as "{path}.json" would match files that are

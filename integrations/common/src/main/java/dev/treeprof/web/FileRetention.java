@@ -37,6 +37,8 @@ final class FileRetention {
     private long totalBytes;
     private boolean scanned;
 
+    private final dev.treeprof.web.internal.Warnings deleteFailures = new dev.treeprof.web.internal.Warnings(LOG);
+
     FileRetention(Path dir, int maxFiles, long maxBytes, Pattern ownNames) {
         this.dir = dir;
         this.maxFiles = maxFiles;
@@ -64,7 +66,7 @@ final class FileRetention {
             try {
                 Files.deleteIfExists(eldest.getKey());
             } catch (IOException | RuntimeException e) {
-                LOG.warn("treeprof could not delete old profile {}: {}", eldest.getKey(), e.toString());
+                deleteFailures.failed("could not delete old profile " + eldest.getKey(), e);
             }
         }
     }
@@ -85,7 +87,7 @@ final class FileRetention {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
-                if (p.equals(justWritten) || name.startsWith(".") || !ownNames.matcher(name).matches()) {
+                if (p.equals(justWritten) || name.startsWith(".") || !(ownNames.matcher(name).matches() || ownNames.matcher(SafeFileNames.withoutUniqueSuffix(name)).matches())) {
                     continue;
                 }
                 BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class,

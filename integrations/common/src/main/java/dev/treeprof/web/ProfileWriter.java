@@ -1,15 +1,19 @@
 package dev.treeprof.web;
 
-import dev.treeprof.impl.stats.StatsTable;
+import dev.treeprof.Stats;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Writes one request's profile to a file. The default, {@link #dumpStats()}, lets the file's
  * extension choose the format ({@code .prof}, {@code .json}, ...); a custom writer can produce
  * anything else. The file given is a temporary sibling of the final name that keeps its
- * extension; {@link RequestProfiling} moves it into place once written, so readers never see a
- * half-written profile.
+ * extension; {@link RequestProfiling} gives it its final name once written, so readers never see
+ * a half-written profile.
  */
 @FunctionalInterface
 public interface ProfileWriter {
@@ -19,10 +23,44 @@ public interface ProfileWriter {
      *
      * @throws IOException when the file cannot be written; it is logged, never passed to the request
      */
-    void write(StatsTable stats, Path file) throws IOException;
+    void write(Stats stats, Path file) throws IOException;
 
-    /** The default writer: {@link StatsTable#dumpStats(Path)}, choosing the format by extension. */
+    /**
+     * The default writer: the extension picks the format, as for {@link Stats#dumpStats(Path)}:
+     * {@code .prof}, {@code .json}, {@code .speedscope.json}, {@code .trace.json},
+     * {@code .folded}/{@code .collapsed}, {@code .pb.gz} (pprof).
+     */
     static ProfileWriter dumpStats() {
-        return StatsTable::dumpStats;
+        return (stats, file) -> {
+            String format = formatOf(file.getFileName().toString());
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+                stats.dumpStats(out, format);
+            }
+        };
+    }
+
+    /** The dump format an extension asks for (the longest match wins). */
+    private static String formatOf(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        if (n.endsWith(".speedscope.json")) {
+            return "speedscope";
+        }
+        if (n.endsWith(".trace.json")) {
+            return "trace";
+        }
+        if (n.endsWith(".json")) {
+            return "json";
+        }
+        if (n.endsWith(".prof")) {
+            return "prof";
+        }
+        if (n.endsWith(".folded") || n.endsWith(".collapsed")) {
+            return "folded";
+        }
+        if (n.endsWith(".pb.gz")) {
+            return "pprof";
+        }
+        throw new IllegalArgumentException("no dump format for " + name + ": use .prof, .json, .speedscope.json, "
+                + ".trace.json, .folded, .collapsed or .pb.gz");
     }
 }

@@ -1,7 +1,6 @@
 package dev.treeprof.web;
 
-import com.github.benmanes.caffeine.cache.Ticker;
-import dev.treeprof.impl.stats.StatsTable;
+import dev.treeprof.Stats;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +13,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 
@@ -44,6 +44,10 @@ public final class ProfilerOptions {
     public static final int DEFAULT_RECENT_CAPACITY = 100;
     /** Default {@link Builder#recentMaxAge(Duration)}. */
     public static final Duration DEFAULT_RECENT_MAX_AGE = Duration.ofHours(1);
+    /** Default {@link Builder#writeQueueCapacity(int)}. */
+    public static final int DEFAULT_WRITE_QUEUE_CAPACITY = 1000;
+    /** Default {@link Builder#lateWorkGrace(Duration)}. */
+    public static final Duration DEFAULT_LATE_WORK_GRACE = Duration.ofSeconds(60);
 
     private final Consumer<String> output;
     private final BooleanSupplier outputEnabled;
@@ -59,10 +63,11 @@ public final class ProfilerOptions {
     private final long maxTotalBytes;
     private final int recentCapacity;
     private final Duration recentMaxAge;
-    private final Ticker ticker;
+    private final LongSupplier ticker;
+    /** Where reports and files are made; null for the default bounded background writer. */
     private final Executor executor;
-    /** The default executor: the thread that calls finish. */
-    private static final Executor CALLER_THREAD = Runnable::run;
+    private final int writeQueueCapacity;
+    private final Duration lateWorkGrace;
 
     private ProfilerOptions(Builder b) {
         this.output = b.output;
@@ -81,6 +86,8 @@ public final class ProfilerOptions {
         this.recentMaxAge = b.recentMaxAge;
         this.ticker = b.ticker;
         this.executor = b.executor;
+        this.writeQueueCapacity = b.writeQueueCapacity;
+        this.lateWorkGrace = b.lateWorkGrace;
     }
 
     /** A builder holding the defaults. */
@@ -157,7 +164,7 @@ public final class ProfilerOptions {
         return random;
     }
 
-    Ticker ticker() {
+    LongSupplier ticker() {
         return ticker;
     }
 
@@ -165,12 +172,19 @@ public final class ProfilerOptions {
         return executor;
     }
 
-    /**
-     * Whether {@link Builder#executor(Executor)} was given. Framework modules use it to decide
-     * whether they must move the finishing work off an I/O thread themselves.
-     */
-    public boolean hasExecutor() {
-        return executor != CALLER_THREAD;
+    /** Whether {@link Builder#executor(Executor)} replaced the default background writer. */
+    boolean hasExecutor() {
+        return executor != null;
+    }
+
+    /** How many reports and files may wait for the background writer; see {@link Builder#writeQueueCapacity}. */
+    public int writeQueueCapacity() {
+        return writeQueueCapacity;
+    }
+
+    /** How long work of a request may outlive its response; see {@link Builder#lateWorkGrace}. */
+    public Duration lateWorkGrace() {
+        return lateWorkGrace;
     }
 
     @Override
@@ -203,8 +217,10 @@ public final class ProfilerOptions {
         private long maxTotalBytes = DEFAULT_MAX_TOTAL_BYTES;
         private int recentCapacity = DEFAULT_RECENT_CAPACITY;
         private Duration recentMaxAge = DEFAULT_RECENT_MAX_AGE;
-        private Ticker ticker = Ticker.systemTicker();
-        private Executor executor = CALLER_THREAD;
+        private LongSupplier ticker = System::nanoTime;
+        private Executor executor;
+        private int writeQueueCapacity = DEFAULT_WRITE_QUEUE_CAPACITY;
+        private Duration lateWorkGrace = DEFAULT_LATE_WORK_GRACE;
 
         private Builder() {
         }
@@ -256,7 +272,7 @@ public final class ProfilerOptions {
          */
         public Builder sortBy(String... keys) {
             List<String> k = List.of(keys);
-            StatsTable.empty().sortStats(keys);
+            Stats.empty().sortStats(keys);
             this.sortBy = k;
             return this;
         }
@@ -270,7 +286,7 @@ public final class ProfilerOptions {
          */
         public Builder restrictions(Object... restrictions) {
             List<Object> r = List.of(restrictions);
-            StatsTable.empty().formatStats(restrictions);
+            Stats.empty().formatStats(restrictions);
             this.restrictions = r;
             return this;
         }
@@ -408,20 +424,54 @@ public final class ProfilerOptions {
         }
 
         /** The clock of the in-memory age bound; for tests. */
-        Builder ticker(Ticker t) {
+        Builder ticker(LongSupplier t) {
             this.ticker = Objects.requireNonNull(t, "ticker");
             return this;
         }
 
         /**
-         * Where a finished request's stats are built, printed, written and stored. Default: the
-         * thread calling {@link ProfiledRequest#finish(int)}, so the report is out when finish
-         * returns (werkzeug's behaviour). Give an executor when finish runs on an I/O thread
-         * (e.g. Undertow's completion listener, a Vert.x event loop); a task it rejects is
-         * dropped and logged.
+         * Where a finished request's report is printed and its file written. Default: one
+         * background thread per middleware behind a queue of {@link #writeQueueCapacity} tasks,
+         * so a request never waits for the output (werkzeug prints before the response returns;
+         * on a server that stays on in production, that would put the disk on every request's
+         * path). Give {@code Runnable::run} for werkzeug's behaviour, on the thread that ends
+         * the request; any other executor takes the work as it is, and a task it rejects drops
+         * that request's report and file (counted in {@link RecentProfiles#droppedOutputs()}).
          */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * How many reports and files may wait for the default background writer (default
+         * {@value #DEFAULT_WRITE_QUEUE_CAPACITY}). Past it, a request's report and file are dropped
+         * and counted, never waited for: memory stays bounded whatever the request rate.
+         *
+         * @throws IllegalArgumentException if capacity is not positive
+         */
+        public Builder writeQueueCapacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("writeQueueCapacity must be positive: " + capacity);
+            }
+            this.writeQueueCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * How long work of a request (a dispatched task, a bound binding) may still run after the
+         * response completed before the profile ends without it (default 60 s). The profile then
+         * records an {@code error} saying so. This bounds how long an executor that accepted a
+         * task and dropped it can keep a profile open.
+         *
+         * @throws IllegalArgumentException if age is not positive
+         */
+        public Builder lateWorkGrace(Duration grace) {
+            Objects.requireNonNull(grace, "grace");
+            if (grace.isZero() || grace.isNegative()) {
+                throw new IllegalArgumentException("lateWorkGrace must be positive: " + grace);
+            }
+            this.lateWorkGrace = grace;
             return this;
         }
 

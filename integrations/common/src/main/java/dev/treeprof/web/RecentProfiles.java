@@ -1,81 +1,124 @@
 package dev.treeprof.web;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.LongSupplier;
 
 /**
  * The last profiles of a {@link RequestProfiling}, kept in memory for programmatic access (e.g. a
- * debug endpoint): at most {@link #capacity()} of them, each for at most {@link #maxAge()}.
- * Thread-safe.
+ * debug endpoint or treeprof's viewer): at most {@link #capacity()} of them, each for at most
+ * {@link #maxAge()}. Thread-safe and lock-free: adding a profile is one counter increment and one
+ * array store, so a busy server's request threads never wait for each other here.
  *
- * <p>The count bound is exact and drops the oldest first. (Caffeine's own size bound would not:
- * its TinyLFU admission may reject the newest entry, while "the last N requests" is wanted here,
- * so Caffeine provides the age bound and its write-order view supplies the oldest entries.)
+ * <p>The count bound is exact: the newest profile replaces the oldest. Memory is therefore
+ * bounded by the capacity whatever the request rate; a profile past its age is no longer listed
+ * and is released by the next {@link #list()}, {@link #get}, {@link #size()} or add.
  */
 public final class RecentProfiles {
 
     private final int capacity;
     private final Duration maxAge;
-    private final Cache<String, RequestProfile> cache;
+    private final long maxAgeNanos;
+    private final LongSupplier ticker;
+    private final AtomicReferenceArray<Entry> slots;
+    private final AtomicLong added = new AtomicLong();
+    private final LongSupplier droppedOutputs;
 
-    RecentProfiles(int capacity, Duration maxAge, Ticker ticker) {
+    private static final class Entry {
+        final RequestProfile profile;
+        final long addedNanos;
+
+        Entry(RequestProfile profile, long addedNanos) {
+            this.profile = profile;
+            this.addedNanos = addedNanos;
+        }
+    }
+
+    RecentProfiles(int capacity, Duration maxAge, LongSupplier ticker) {
+        this(capacity, maxAge, ticker, () -> 0);
+    }
+
+    RecentProfiles(int capacity, Duration maxAge, LongSupplier ticker, LongSupplier droppedOutputs) {
         this.capacity = capacity;
         this.maxAge = maxAge;
-        this.cache = Caffeine.newBuilder()
-                .expireAfterWrite(maxAge)
-                .ticker(ticker)
-                // Maintenance on the caller: no work lands on the common pool, and tests see bounds at once.
-                .executor(Runnable::run)
-                .build();
+        this.maxAgeNanos = maxAge.toNanos();
+        this.ticker = ticker;
+        this.slots = new AtomicReferenceArray<>(Math.max(capacity, 1));
+        this.droppedOutputs = droppedOutputs;
     }
 
     void add(RequestProfile profile) {
         if (capacity == 0) {
             return;
         }
-        synchronized (this) {
-            cache.put(profile.id(), profile);
-            cache.cleanUp();
-            long excess = cache.estimatedSize() - capacity;
-            if (excess > 0) {
-                Map<String, RequestProfile> oldest = cache.policy().expireAfterWrite().orElseThrow()
-                        .oldest((int) excess);
-                cache.invalidateAll(oldest.keySet());
-            }
-        }
+        long n = added.getAndIncrement();
+        slots.set((int) (n % capacity), new Entry(profile, ticker.getAsLong()));
     }
 
     /** The kept profiles, newest first. */
     public List<RequestProfile> list() {
-        List<RequestProfile> all;
-        synchronized (this) { // add() trims to capacity under this lock: never observe one too many
-            all = new ArrayList<>(cache.asMap().values());
+        List<RequestProfile> all = new ArrayList<>(capacity);
+        long now = ticker.getAsLong();
+        for (int i = 0; i < capacity; i++) {
+            Entry e = live(i, now);
+            if (e != null) {
+                all.add(e.profile);
+            }
         }
         all.sort(Comparator.comparingLong(RequestProfile::sequence).reversed());
         return all;
     }
 
-    /** The kept profile with this id; empty when unknown, evicted or expired. */
+    /** The slot's entry if it is young enough; an expired one is released. */
+    private Entry live(int slot, long now) {
+        Entry e = slots.get(slot);
+        if (e == null) {
+            return null;
+        }
+        if (now - e.addedNanos > maxAgeNanos) {
+            slots.compareAndSet(slot, e, null);
+            return null;
+        }
+        return e;
+    }
+
+    /** The kept profile with this id; empty when unknown, replaced or expired. */
     public Optional<RequestProfile> get(String id) {
-        return id == null ? Optional.empty() : Optional.ofNullable(cache.getIfPresent(id));
+        if (id == null) {
+            return Optional.empty();
+        }
+        long now = ticker.getAsLong();
+        for (int i = 0; i < capacity; i++) {
+            Entry e = live(i, now);
+            if (e != null && e.profile.id().equals(id)) {
+                return Optional.of(e.profile);
+            }
+        }
+        return Optional.empty();
     }
 
     /** How many profiles are kept now. */
     public int size() {
-        cache.cleanUp();
-        return (int) Math.min(Integer.MAX_VALUE, cache.asMap().size());
+        long now = ticker.getAsLong();
+        int n = 0;
+        for (int i = 0; i < capacity; i++) {
+            if (live(i, now) != null) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Forgets every kept profile. */
     public void clear() {
-        cache.invalidateAll();
+        for (int i = 0; i < slots.length(); i++) {
+            slots.set(i, null);
+        }
     }
 
     /** The most profiles kept; 0 keeps none. */
@@ -86,5 +129,14 @@ public final class RecentProfiles {
     /** How long a profile is kept. */
     public Duration maxAge() {
         return maxAge;
+    }
+
+    /**
+     * Reports and files that were not produced because the background writer's queue was full
+     * (the profile itself is still kept here): the price of never making a request wait for the
+     * disk. Also logged, at most once a minute.
+     */
+    public long droppedOutputs() {
+        return droppedOutputs.getAsLong();
     }
 }

@@ -1,6 +1,5 @@
 package dev.treeprof.web;
 
-import dev.treeprof.impl.stats.PyFormat;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -31,6 +30,13 @@ public final class RequestInfo {
     public static final String META_START_EPOCH_MILLIS = "request.startEpochMillis";
     /** Metadata key of the thread names, joined by {@code ", "} (absent when none). */
     public static final String META_THREADS = "request.threads";
+    /** Metadata key: the name of the machine that served the request, to tell hosts apart when profiles of a fleet are merged. */
+    public static final String META_HOST = "request.host";
+    /**
+     * Metadata key: the framework's route template that handled the request (e.g.
+     * {@code /orders/:id}), when the framework knows one; set by the integrations as an attribute.
+     */
+    public static final String META_ROUTE = "request.route";
 
     /** The status of a request that has not finished, or whose status is unknown. */
     public static final int UNKNOWN_STATUS = -1;
@@ -187,6 +193,7 @@ public final class RequestInfo {
             m.put(META_ELAPSED_NANOS, Long.toString(elapsedNanos));
         }
         m.put(META_START_EPOCH_MILLIS, Long.toString(startEpochMillis));
+        m.put(META_HOST, Host.NAME);
         if (!threadNames.isEmpty()) {
             m.put(META_THREADS, String.join(", ", threadNames));
         }
@@ -195,7 +202,24 @@ public final class RequestInfo {
 
     @Override
     public String toString() {
-        return "RequestInfo[" + method + " " + PyFormat.reprString(path) + (status == UNKNOWN_STATUS ? "" : " -> " + status)
+        return "RequestInfo[" + method + " " + PythonRepr.of(path) + (status == UNKNOWN_STATUS ? "" : " -> " + status)
                 + (elapsedNanos < 0 ? "" : " in " + elapsedMillis() + " ms") + "]";
+    }
+
+    /** This machine's name, looked up once (a slow resolver must not cost every request). */
+    private static final class Host {
+        static final String NAME = lookup();
+
+        private static String lookup() {
+            String env = System.getenv("HOSTNAME");
+            if (env != null && !env.isBlank()) {
+                return env.trim();
+            }
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException | RuntimeException e) {
+                return "localhost";
+            }
+        }
     }
 }

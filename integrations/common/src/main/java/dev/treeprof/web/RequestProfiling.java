@@ -1,46 +1,51 @@
 package dev.treeprof.web;
 
-import dev.treeprof.impl.stats.PyFormat;
-
 import dev.treeprof.Profile;
 import dev.treeprof.Profiler;
-import dev.treeprof.impl.record.TreeProfiler;
-import dev.treeprof.impl.stats.StatsTable;
-import dev.treeprof.ThreadTree;
+import dev.treeprof.Stats;
+import dev.treeprof.web.internal.Warnings;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The per-request lifecycle of werkzeug's {@code ProfilerMiddleware}, shared by the framework
- * integrations. One instance per middleware; thread-safe.
+ * integrations: they translate their framework's events into {@link #begin}, the bindings of
+ * {@link ProfiledRequest}, and {@link ProfiledRequest#finish}; this class does the rest, once. One
+ * instance per middleware; thread-safe.
  *
  * <pre>{@code
  * RequestProfiling profiling = new RequestProfiling(options);
  * // request arrives
  * ProfiledRequest req = profiling.begin(RequestInfo.of(method, path));
- * try (Binding b = req.attach()) {
+ * try (Binding b = req.enter()) {
  *     handler.handle(...);                // scopes land in the request's profile
  * }
  * // response complete (possibly on another thread, possibly signalled twice)
  * req.finish(status);
  * }</pre>
  *
- * <p>At finish the report is printed like werkzeug's:
+ * <h2>At the end of a request</h2>
+ * On the thread that ends it, the profiler stops and the profile joins {@link #recent()}: a few
+ * field writes, so even an I/O thread may end requests. The stats are not built there: a profile
+ * only kept in memory never pays for them. When a report is printed or a file is written, that
+ * work goes to the options' {@linkplain ProfilerOptions.Builder#executor executor}, by default a
+ * single background writer thread per middleware with a bounded queue
+ * ({@linkplain ProfilerOptions.Builder#writeQueueCapacity writeQueueCapacity}). When the queue is
+ * full the report and file of that request are dropped and counted
+ * ({@link RecentProfiles#droppedOutputs()}, and a warning at most once a minute): a request never
+ * waits for the disk and memory never grows with the request rate.
+ *
+ * <p>The report is werkzeug's:
  * <pre>
  * --------------------------------------------------------------------------------
  * PATH: '/hello/world'
@@ -49,38 +54,41 @@ import org.slf4j.LoggerFactory;
  * --------------------------------------------------------------------------------
  *
  * </pre>
- * then the profile is written to {@code profileDir} under a {@link SafeFileNames safe name}
- * (written to a temporary sibling first and moved into place), the directory is trimmed to its
- * retention bounds, and the profile is kept in {@link #recent()}. None of this ever throws into
- * the request: failures are logged (a failing directory at WARN once, then at DEBUG until it
+ * The file goes to {@code profileDir} under a {@link SafeFileNames safe name}, written to a
+ * temporary sibling and then linked into place; an existing file is never replaced (a name taken
+ * already gets a short unique suffix). The directory is then trimmed to its retention bounds.
+ * None of this ever throws into the request: failures are logged (WARN once, then DEBUG until it
  * works again) and reported in {@link RequestProfile#fileError()}.
  */
 public final class RequestProfiling {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestProfiling.class);
     private static final String DASHES = "-".repeat(80);
-    private static final String TEMP_PREFIX = ".treeprof-";
+    private static final long ONE_MINUTE = TimeUnit.MINUTES.toNanos(1);
 
     private final ProfilerOptions options;
     private final RecentProfiles recent;
-    private final FileRetention retention;
+    private final ProfileFiles files;
     private final String[] sortBy;
     private final Object[] restrictions;
     private final AtomicLong sequence = new AtomicLong();
-    private final AtomicBoolean warnedNoImpl = new AtomicBoolean();
-    private final AtomicBoolean warnedBegin = new AtomicBoolean();
-    /** Whether the last file write failed, so that a broken directory warns once, not per request. */
-    private final AtomicBoolean fileFailing = new AtomicBoolean();
+    private final Warnings beginFailures = new Warnings(LOG);
+    private final Warnings endFailures = new Warnings(LOG);
+    private final Warnings printFailures = new Warnings(LOG);
+    private final Warnings.DropCounter drops = new Warnings.DropCounter(LOG, "profile reports and files", ONE_MINUTE);
+    private final OutputQueue output;
+    private volatile boolean warnedNoImpl;
 
     /** A middleware core with these options. */
     public RequestProfiling(ProfilerOptions options) {
         this.options = Objects.requireNonNull(options, "options");
-        this.recent = new RecentProfiles(options.recentCapacity(), options.recentMaxAge(), options.ticker());
+        this.recent = new RecentProfiles(options.recentCapacity(), options.recentMaxAge(), options.ticker(),
+                drops::count);
         Path dir = options.profileDir().orElse(null);
-        this.retention = dir == null ? null : new FileRetention(dir.toAbsolutePath().normalize(),
-                options.maxFiles(), options.maxTotalBytes(), options.fileNameFormat().ownNames());
+        this.files = dir == null ? null : new ProfileFiles(dir.toAbsolutePath().normalize(), options);
         this.sortBy = options.sortBy().toArray(new String[0]);
         this.restrictions = options.restrictions().toArray();
+        this.output = options.hasExecutor() ? null : new OutputQueue(options.writeQueueCapacity());
     }
 
     /** The options. */
@@ -116,99 +124,109 @@ public final class RequestProfiling {
                 return ProfiledRequest.notProfiled();
             }
             Profiler p = Profile.newProfiler();
-            if (!(p instanceof TreeProfiler)) {
-                if (warnedNoImpl.compareAndSet(false, true)) {
-                    LOG.warn("treeprof request profiling is off: the bound provider made {}, not a TreeProfiler "
-                            + "(is treeprof-impl the provider?)", p.getClass().getName());
+            p.start();
+            if (!p.isEnabled()) {
+                // No implementation bound (the API alone records nothing): say so once, not per request.
+                if (!warnedNoImpl) {
+                    warnedNoImpl = true;
+                    LOG.warn("treeprof request profiling is off: no treeprof implementation records "
+                            + "(add treeprof-impl to the class path)");
                 }
                 return ProfiledRequest.notProfiled();
             }
-            TreeProfiler tp = (TreeProfiler) p;
-            tp.start();
-            return new ProfiledRequest(this, request, tp);
+            return new ProfiledRequest(this, request, p);
         } catch (RuntimeException | LinkageError e) {
-            // Mostly a failing profileIf predicate: the stack once, then quietly, not per request.
-            if (warnedBegin.compareAndSet(false, true)) {
-                LOG.warn("treeprof could not start profiling {} (further failures at DEBUG)", request, e);
-            } else {
-                LOG.debug("treeprof could not start profiling {}: {}", request, e.toString());
-            }
+            // Mostly a failing profileIf predicate.
+            beginFailures.failed("could not start profiling " + request, e);
             return ProfiledRequest.notProfiled();
         }
     }
 
-    /** Called once per profiled request by {@link ProfiledRequest#finish}. */
-    void finish(ProfiledRequest handle, int status, Map<String, String> attributes,
-                CompletableFuture<RequestProfile> result) {
-        long elapsed = Math.max(0, System.nanoTime() - handle.request().startNanos());
+    /** Arms the late-work watch of a request whose response completed while its work still runs. */
+    Future<?> watchLateWork(ProfiledRequest request) {
         try {
-            handle.profiler().disable();
+            return LateWork.watch(request, options.lateWorkGrace().toMillis());
         } catch (RuntimeException e) {
-            LOG.warn("treeprof could not stop the profiler of {}: {}", handle.request(), e.toString(), e);
-        }
-        Map<String, String> attrs = new LinkedHashMap<>(attributes);
-        Runnable task = () -> result.complete(complete(handle, status, elapsed, attrs));
-        try {
-            options.executor().execute(task);
-        } catch (RuntimeException e) {
-            // RejectedExecutionException mostly: an overloaded or shut-down executor drops the profile.
-            LOG.warn("treeprof dropped the profile of {}: {}", handle.request(), e.toString());
-            result.complete(null);
-        }
-    }
-
-    /** Builds, prints, writes and keeps one profile; returns null when it cannot be built. Never throws. */
-    private RequestProfile complete(ProfiledRequest handle, int status, long elapsed, Map<String, String> attributes) {
-        RequestInfo request = handle.request();
-        try {
-            StatsTable raw = (StatsTable) handle.profiler().stats();
-            Set<String> threadNames = new LinkedHashSet<>();
-            for (ThreadTree t : raw.threads()) {
-                threadNames.add(t.threadName());
-            }
-            RequestInfo done = request.finished(status, elapsed, List.copyOf(threadNames));
-            for (Map.Entry<String, String> e : attributes.entrySet()) {
-                if (e.getKey() != null && e.getValue() != null) {
-                    done = done.withAttribute(e.getKey(), e.getValue());
-                }
-            }
-            StatsTable stats = raw.withMetadata(done.toMetadata());
-            print(done, stats);
-            Path file = null;
-            String fileError = null;
-            if (retention != null) {
-                try {
-                    file = write(done, stats);
-                    if (fileFailing.compareAndSet(true, false)) {
-                        LOG.info("treeprof writes profiles to {} again", file.getParent());
-                    }
-                } catch (IOException | RuntimeException e) {
-                    fileError = e.toString();
-                    if (fileFailing.compareAndSet(false, true)) {
-                        LOG.warn("treeprof could not write the profile of {} to {}: {} (further failures at DEBUG)",
-                                done, options.profileDir().orElse(null), fileError);
-                    } else {
-                        LOG.debug("treeprof could not write the profile of {}: {}", done, fileError);
-                    }
-                }
-            }
-            long seq = sequence.incrementAndGet();
-            RequestProfile profile = new RequestProfile(Long.toString(seq), seq, done, stats, file, fileError);
-            recent.add(profile);
-            return profile;
-        } catch (RuntimeException | LinkageError e) {
-            LOG.warn("treeprof could not complete the profile of {}: {}", request, e.toString(), e);
+            endFailures.failed("could not watch late work of " + request.request(), e);
             return null;
         }
     }
 
-    private void print(RequestInfo request, StatsTable stats) {
+    /** The one end of a profiled request, called by {@link ProfiledRequest}. Never throws. */
+    void end(ProfiledRequest handle, int status, Map<String, String> attributes,
+             CompletableFuture<RequestProfile> result) {
+        RequestProfile profile = null;
         try {
-            if (options.outputEnabled()) {
-                options.output().accept(report(request.path(), stats, sortBy, restrictions));
+            RequestInfo request = handle.request();
+            long elapsed = Math.max(0, System.nanoTime() - request.startNanos());
+            try {
+                handle.profiler().disable();
+            } catch (RuntimeException e) {
+                endFailures.failed("could not stop the profiler of " + request, e);
+            }
+            RequestInfo ended = request.finished(status, elapsed, List.of());
+            for (Map.Entry<String, String> e : attributes.entrySet()) {
+                if (e.getKey() != null && e.getValue() != null) {
+                    ended = ended.withAttribute(e.getKey(), e.getValue());
+                }
+            }
+            long seq = sequence.incrementAndGet();
+            profile = new RequestProfile(Long.toString(seq), seq, ended, handle.profiler());
+            recent.add(profile);
+        } catch (RuntimeException | LinkageError e) {
+            endFailures.failed("could not complete the profile of " + handle.request(), e);
+            result.complete(null);
+            return;
+        }
+        RequestProfile done = profile;
+        done.whenWritten().thenRun(() -> result.complete(done));
+        if (!options.outputEnabled() && files == null) {
+            done.outputDone();
+            return;
+        }
+        Runnable task = () -> {
+            try {
+                produce(done);
+            } finally {
+                done.outputDone();
+            }
+        };
+        try {
+            if (output != null) {
+                if (!output.offer(task)) {
+                    drops.drop("the writer's queue is full (writeQueueCapacity " + options.writeQueueCapacity()
+                            + "); the profiles stay in memory");
+                    done.outputDone();
+                }
+            } else {
+                options.executor().execute(task);
             }
         } catch (RuntimeException e) {
-            LOG.warn("treeprof could not print the profile of {}: {}", request, e.toString(), e);
+            // RejectedExecutionException mostly: the user's executor is overloaded or shut down.
+            drops.drop("the executor refused the work: " + e);
+            done.outputDone();
+        }
+    }
+
+    /** Prints the report and writes the file of one profile. Never throws. */
+    private void produce(RequestProfile profile) {
+        Stats stats;
+        try {
+            stats = profile.stats();
+        } catch (RuntimeException | LinkageError e) {
+            endFailures.failed("could not build the stats of " + profile.endedRequest(), e);
+            return;
+        }
+        RequestInfo request = profile.request();
+        if (options.outputEnabled()) {
+            try {
+                options.output().accept(report(request.path(), stats, sortBy, restrictions));
+            } catch (RuntimeException e) {
+                printFailures.failed("could not print the profile of " + request, e);
+            }
+        }
+        if (files != null) {
+            files.write(profile, request, stats);
         }
     }
 
@@ -216,38 +234,13 @@ public final class RequestProfiling {
      * werkzeug's report: 80 dashes, {@code PATH: <repr of path>}, the stats table sorted and
      * restricted, 80 dashes and an empty line.
      */
-    static String report(String path, StatsTable stats, String[] sortBy, Object[] restrictions) {
-        return DASHES + "\nPATH: " + PyFormat.reprString(path) + "\n" + stats.sortStats(sortBy).formatStats(restrictions)
+    static String report(String path, Stats stats, String[] sortBy, Object[] restrictions) {
+        return DASHES + "\nPATH: " + PythonRepr.of(path) + "\n" + stats.sortStats(sortBy).formatStats(restrictions)
                 + DASHES + "\n\n";
     }
 
-    /**
-     * Writes the profile under its safe name through a temporary sibling; returns the file. The
-     * temporary name is random, so middlewares sharing a directory never write the same file.
-     */
-    private Path write(RequestInfo request, StatsTable stats) throws IOException {
-        Path dir = options.profileDir().orElseThrow().toAbsolutePath().normalize();
-        Files.createDirectories(dir);
-        String name = options.fileNameFormat().fileName(request);
-        Path target = SafeFileNames.resolveInside(dir, name);
-        // The temporary name keeps the final name's extension, which picks the dump format.
-        Path temp = SafeFileNames.resolveInside(dir, TEMP_PREFIX
-                + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE) + "-" + name);
-        try {
-            options.profileWriter().write(stats, temp);
-            try {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("treeprof could not delete {}: {}", temp, e.toString());
-            }
-        }
-        retention.written(target, Files.size(target));
-        return target;
+    /** Work waiting for the background writer now; for tests and diagnostics. */
+    int queuedOutputs() {
+        return output == null ? 0 : output.size();
     }
 }

@@ -1,6 +1,5 @@
 package dev.treeprof.web;
 
-import dev.treeprof.impl.stats.PyFormat;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -34,7 +33,7 @@ public final class SafeFileNames {
 
     private static final Pattern ENCODED_SEPARATOR = Pattern.compile("%(2[fF]|5[cC])");
     /** Extensions the dump writer knows, longest first so double extensions are kept whole. */
-    private static final String[] KNOWN_EXTENSIONS = {".speedscope.json", ".trace.json", ".collapsed", ".folded",
+    private static final String[] KNOWN_EXTENSIONS = {".speedscope.json", ".trace.json", ".pb.gz", ".collapsed", ".folded",
         ".prof", ".json"};
     private static final int MAX_PLAIN_EXTENSION = 12;
 
@@ -157,6 +156,25 @@ public final class SafeFileNames {
         return "";
     }
 
+    /** The unique suffix {@link #withUniqueSuffix} inserts: a dash and six hex digits, before the extension. */
+    private static final java.util.regex.Pattern UNIQUE_SUFFIX = java.util.regex.Pattern.compile("-[0-9a-f]{6}$");
+
+    /**
+     * The name with {@code -suffix} before its extension, e.g. {@code GET.x.3ms.17.prof} becomes
+     * {@code GET.x.3ms.17-1a2b3c.prof}: the name a profile gets when its own is taken already.
+     */
+    static String withUniqueSuffix(String name, String suffix) {
+        String ext = extension(name);
+        return name.substring(0, name.length() - ext.length()) + "-" + suffix + ext;
+    }
+
+    /** The name without a suffix added by {@link #withUniqueSuffix}, so retention recognises such files too. */
+    static String withoutUniqueSuffix(String name) {
+        String ext = extension(name);
+        String stem = name.substring(0, name.length() - ext.length());
+        return UNIQUE_SUFFIX.matcher(stem).replaceFirst("") + ext;
+    }
+
     private static void appendSafe(StringBuilder b, String s) {
         s.codePoints().forEach(cp -> b.append(safe(cp) ? (char) cp : '_'));
     }
@@ -170,17 +188,17 @@ public final class SafeFileNames {
     public static Path resolveInside(Path dir, String fileName) {
         if (fileName == null || fileName.isEmpty() || fileName.equals(".") || fileName.equals("..")
                 || fileName.indexOf('/') >= 0 || fileName.indexOf('\\') >= 0 || fileName.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("not a plain file name: " + (fileName == null ? null : PyFormat.reprString(fileName)));
+            throw new IllegalArgumentException("not a plain file name: " + (fileName == null ? null : PythonRepr.of(fileName)));
         }
         Path base = dir.toAbsolutePath().normalize();
         Path file;
         try {
             file = base.resolve(fileName).normalize();
         } catch (InvalidPathException e) {
-            throw new IllegalArgumentException("not a valid file name: " + PyFormat.reprString(fileName), e);
+            throw new IllegalArgumentException("not a valid file name: " + PythonRepr.of(fileName), e);
         }
         if (!base.equals(file.getParent())) {
-            throw new IllegalArgumentException("file name " + PyFormat.reprString(fileName) + " leaves " + base);
+            throw new IllegalArgumentException("file name " + PythonRepr.of(fileName) + " leaves " + base);
         }
         return file;
     }

@@ -21,8 +21,11 @@ class RequestInfoTest {
         assertEquals(RequestInfo.UNKNOWN_STATUS, r.status());
         assertEquals(-1, r.elapsedNanos());
         assertTrue(r.startEpochMillis() >= before && r.startEpochMillis() <= System.currentTimeMillis());
+        Map<String, String> meta = r.toMetadata();
         assertEquals(Map.of(RequestInfo.META_METHOD, "GET", RequestInfo.META_PATH, "/a/b",
-                RequestInfo.META_START_EPOCH_MILLIS, Long.toString(r.startEpochMillis())), r.toMetadata());
+                RequestInfo.META_START_EPOCH_MILLIS, Long.toString(r.startEpochMillis()),
+                RequestInfo.META_HOST, meta.get(RequestInfo.META_HOST)), meta);
+        assertFalse(meta.get(RequestInfo.META_HOST).isBlank(), "the host tells instances apart when profiles are merged");
         assertThrows(NullPointerException.class, () -> RequestInfo.of(null, "/"));
         assertThrows(NullPointerException.class, () -> RequestInfo.of("GET", null));
     }

@@ -126,7 +126,7 @@ class RequestProfilingTest {
         assertNotNull(p);
         // The golden was made by werkzeug 3.1.8 with sort_by=('cumtime', 'ncalls'), restrictions=('flaskapp.py',).
         assertEquals(maskNumbers(resource("flask-restrict.out")), maskNumbers(printed()));
-        assertEquals(7, p.stats().row(RECURSE).totalCalls());
+        assertEquals(7, p.stats().row(RECURSE.label()).totalCalls());
     }
 
     /** Line kinds of a report, rows collapsed: the structure of werkzeug's output, whatever the rows. */
@@ -187,8 +187,8 @@ class RequestProfilingTest {
         assertEquals("POST", meta.get(RequestInfo.META_METHOD));
         assertEquals("/x", meta.get("route"));
         assertEquals("none", meta.get("error"));
-        assertEquals(1, p.stats().row(HANDLER).totalCalls());
-        assertEquals(1, p.stats().row(SLEEP).totalCalls());
+        assertEquals(1, p.stats().row(HANDLER.label()).totalCalls());
+        assertEquals(1, p.stats().row(SLEEP.label()).totalCalls());
         assertTrue(printed().contains("\nPATH: \"/it's/caf\u00e9\"\n"), printed());
         assertSame(p, profiling.recent().get(p.id()).orElseThrow());
         assertEquals(List.of(p), profiling.recent().list());
@@ -378,14 +378,27 @@ class RequestProfilingTest {
     }
 
     @Test
-    void sameNameTwiceReplacesTheFileAndCountsItOnce() throws Exception {
+    void sameNameTwiceNeverReplacesAFileButAddsAUniqueSuffix() throws Exception {
         Path dir = tmp.resolve("same");
         RequestProfiling profiling = new RequestProfiling(ProfilerOptions.builder().noOutput().profileDir(dir)
-                .filenameFormat("{method}.{path}.prof").maxFiles(2).profileWriter(writerOf(7, new ArrayList<>())).build());
-        serve(profiling, "GET", "/a", () -> { });
-        serve(profiling, "GET", "/a", () -> { });
+                .filenameFormat("{method}.{path}.prof").maxFiles(3).profileWriter(writerOf(7, new ArrayList<>())).build());
+        RequestProfile first = serve(profiling, "GET", "/a", () -> { });
+        RequestProfile second = serve(profiling, "GET", "/a", () -> { });
         serve(profiling, "GET", "/b", () -> { });
-        assertEquals(List.of("GET.a.prof", "GET.b.prof"), names(dir));
+        List<String> names = names(dir);
+        assertEquals(3, names.size(), names.toString());
+        assertEquals(dir.resolve("GET.a.prof"), first.file().orElseThrow());
+        assertTrue(second.file().orElseThrow().getFileName().toString().matches("GET\\.a-[0-9a-f]{6}\\.prof"),
+                second.file().toString());
+        assertTrue(names.contains("GET.b.prof"), names.toString());
+        // Paths that clean to the same name (werkzeug overwrites one with the other) both keep their file.
+        RequestProfiling sameSecond = new RequestProfiling(ProfilerOptions.builder().noOutput()
+                .profileDir(tmp.resolve("clash")).build());
+        List<String> paths = List.of("/caf\u00e9", "/caf%C3%A9", "/../../etc/passwd", "/..%5c..%5cetc%5cpasswd");
+        for (String path : paths) {
+            serve(sameSecond, "GET", path, () -> Profile.scope(HANDLER).close());
+        }
+        assertEquals(paths.size(), names(tmp.resolve("clash")).size(), names(tmp.resolve("clash")).toString());
     }
 
     @Test
@@ -471,14 +484,16 @@ class RequestProfilingTest {
             RequestProfile p = serve(profiling, "GET", "/async", () -> sleep(1));
             assertNotNull(p);
             assertEquals(List.of("profile-writer"), reportThreads);
-            assertEquals(1, p.stats().row(SLEEP).totalCalls());
+            assertEquals(1, p.stats().row(SLEEP.label()).totalCalls());
         } finally {
             executor.shutdownNow();
         }
-        RequestProfiling rejecting = new RequestProfiling(ProfilerOptions.builder().noOutput()
+        RequestProfiling rejecting = new RequestProfiling(ProfilerOptions.builder().output(report -> { })
                 .executor(r -> { throw new RejectedExecutionException("busy"); }).build());
-        assertNull(serve(rejecting, "GET", "/dropped", () -> { }));
-        assertEquals(0, rejecting.recent().size());
+        RequestProfile kept = serve(rejecting, "GET", "/dropped", () -> { });
+        assertNotNull(kept, "a refused report loses the report, not the profile");
+        assertEquals(1, rejecting.recent().size());
+        assertEquals(1, rejecting.recent().droppedOutputs());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.treeprof.undertow;
 
 import dev.treeprof.Binding;
+import dev.treeprof.web.ProfiledRequest;
 import dev.treeprof.web.ProfilerOptions;
 import dev.treeprof.web.RecentProfiles;
 import dev.treeprof.web.RequestProfiling;
@@ -8,7 +9,6 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * werkzeug's {@code ProfilerMiddleware} for Undertow: wraps a handler so that every request is
@@ -51,10 +51,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * caught, if any.
  *
  * <h2>Where the report is made</h2>
- * Building the stats, printing and writing the file happen on the thread that ends the request,
- * as in werkzeug, except on an IO thread, which must not block: there they go to the server's
- * worker pool ({@code exchange.getConnection().getWorker()}). The response has been sent by then.
- * {@link ProfilerOptions.Builder#executor(Executor)} moves them elsewhere.
+ * When the profile ends, on whichever thread ends it (often the IO thread), the profiler stops and
+ * the profile joins {@link #recent()}: a few field writes, no stats built, nothing printed. The
+ * report and the file are made by a background writer with a bounded queue (see
+ * {@link ProfilerOptions.Builder#executor(Executor)} and
+ * {@link ProfilerOptions.Builder#writeQueueCapacity(int)}): a request never waits for them, and past
+ * the bound they are dropped and counted rather than queued without end.
  *
  * <h2>Choosing requests</h2>
  * {@link ProfilerOptions.Builder#profileIf} and {@link ProfilerOptions.Builder#sampleRate} choose by
@@ -153,17 +155,7 @@ public final class ProfilerHandler implements HttpHandler {
      */
     public static Binding attach(HttpServerExchange exchange) {
         ExchangeProfile profile = ExchangeProfile.of(exchange);
-        if (profile == null || !profile.acquire()) {
-            return Binding.noop();
-        }
-        Binding inner = profile.request().attach();
-        AtomicBoolean closed = new AtomicBoolean();
-        return () -> {
-            if (closed.compareAndSet(false, true)) {
-                inner.close();
-                profile.release();
-            }
-        };
+        return profile == null ? Binding.noop() : profile.request().enter();
     }
 
     /**
@@ -177,12 +169,35 @@ public final class ProfilerHandler implements HttpHandler {
     public static Runnable wrapTask(HttpServerExchange exchange, Runnable task) {
         Objects.requireNonNull(task, "task");
         ExchangeProfile profile = ExchangeProfile.of(exchange);
-        return profile == null ? task : () -> profile.runJoined(task);
+        if (profile == null) {
+            return task;
+        }
+        ProfiledRequest request = profile.request();
+        return () -> {
+            try (Binding b = request.enter()) {
+                task.run();
+            }
+        };
     }
 
     /**
      * An executor that runs every task through {@link #wrapTask}; the executor itself when the
      * exchange is not profiled.
+     *
+     * <p>Needed where Undertow gives the profiler no hook. The common case is Undertow's own idiom
+     * of dispatching to the worker first and from there to another executor: a dispatch made by a
+     * handler that was itself dispatched with {@code exchange.dispatch(this)} goes straight to the
+     * executor it names once that handler returns, past the profiler. Wrap the executor there:
+     * <pre>{@code
+     * public void handleRequest(HttpServerExchange ex) {
+     *     if (ex.isInIoThread()) {
+     *         ex.dispatch(this);                     // followed: the profiler wraps this dispatch
+     *         return;
+     *     }
+     *     // Undertow sends this task straight to `pool`: wrap it, or the task's scopes are lost
+     *     ex.dispatch(ProfilerHandler.wrapExecutor(ex, pool), () -> render(ex));
+     * }
+     * }</pre>
      *
      * @throws NullPointerException if executor is null
      */

@@ -82,25 +82,20 @@ class DispatchTest {
 
     @Test
     void workThatNeverReturnsIsLeftOutAfterTheGracePeriod() throws Exception {
-        long saved = ExchangeProfile.lateWorkGraceMillis;
-        ExchangeProfile.lateWorkGraceMillis = 300;
-        try {
-            HttpHandler app = ex -> {
-                ProfilerHandler.attach(ex); // a binding the application never closes
-                try (Scope s = Profile.scope(IO_PART)) {
-                    send(ex, "answered");
-                }
-            };
-            ProfilerHandler handler = ProfilerHandler.wrap(app, quiet());
-            try (TestServer server = TestServer.start(handler)) {
-                assertEquals("answered", server.get("/leak").body());
-                RequestProfile p = onlyProfile(handler);
-                assertEquals(1, calls(p.stats(), IO_PART.label()), p.stats().formatStats());
-                assertEquals(String.format(ExchangeProfile.LATE_WORK, 300),
-                        p.request().attributes().get(ExchangeProfile.ERROR_ATTRIBUTE));
+        HttpHandler app = ex -> {
+            ProfilerHandler.attach(ex); // a binding the application never closes
+            try (Scope s = Profile.scope(IO_PART)) {
+                send(ex, "answered");
             }
-        } finally {
-            ExchangeProfile.lateWorkGraceMillis = saved;
+        };
+        ProfilerHandler handler = ProfilerHandler.wrap(app, ProfilerOptions.builder().noOutput()
+                .lateWorkGrace(java.time.Duration.ofMillis(300)).build());
+        try (TestServer server = TestServer.start(handler)) {
+            assertEquals("answered", server.get("/leak").body());
+            RequestProfile p = onlyProfile(handler);
+            assertEquals(1, calls(p.stats(), IO_PART.label()), p.stats().formatStats());
+            assertEquals("work of the request still running 300 ms after the response completed",
+                    p.request().attributes().get(ExchangeProfile.ERROR_ATTRIBUTE));
         }
     }
 

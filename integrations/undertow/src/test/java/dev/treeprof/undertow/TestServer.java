@@ -97,6 +97,13 @@ final class TestServer implements AutoCloseable {
             if (recent.size() >= count) {
                 List<RequestProfile> list = recent.list();
                 assertTrue(list.size() >= count);
+                for (RequestProfile p : list) {
+                    try {
+                        p.whenWritten().toCompletableFuture().get(30, TimeUnit.SECONDS); // files are written in the background
+                    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                        throw new AssertionError("the profile's file was not written: " + p, e);
+                    }
+                }
                 return list;
             }
             Thread.sleep(5);

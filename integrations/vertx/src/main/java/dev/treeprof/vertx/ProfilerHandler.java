@@ -13,7 +13,7 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import dev.treeprof.web.internal.Warnings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,9 +45,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>The end.</b> The request ends when vertx-web reports its response ended
  * ({@link RoutingContext#addEndHandler}); a closed connection or failed response also ends it, with
  * an {@code error} entry in the profile's metadata. The profile is then built, printed (werkzeug's
- * report), written under a safe file name and kept in {@link #recent()}: on a treeprof daemon thread
- * ({@code treeprof-vertx-finisher-N}), never on the event loop, then on the options' executor if one
- * was set. Scopes still open at the end are dropped, like cProfile's. Application code that sets
+ * report), written under a safe file name and kept in {@link #recent()}; the report and the file are
+ * made by treeprof's background writer (or the options' executor), never on the event loop.
+ * Scopes still open at the end are dropped, like cProfile's. Application code that sets
  * the core response's {@code endHandler} or {@code closeHandler} itself replaces vertx-web's (and
  * so silences every {@code addEndHandler}, this one's included); such a request's profile is
  * finished only once the request has been garbage-collected, with status unknown and
@@ -66,7 +66,7 @@ public final class ProfilerHandler implements Handler<RoutingContext> {
     static final String KEY = "dev.treeprof.vertx.request";
 
     private final VertxProfiling profiling;
-    private final AtomicBoolean warned = new AtomicBoolean();
+    private final Warnings failures = new Warnings(LOG);
 
     private ProfilerHandler(ProfilerOptions options) {
         this.profiling = new VertxProfiling(options);
@@ -109,29 +109,33 @@ public final class ProfilerHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext rc) {
+        boolean profiled = false;
         try {
             if (rc.get(KEY) == null) {
-                start(rc);
+                profiled = start(rc);
             }
         } catch (RuntimeException | LinkageError e) {
-            if (warned.compareAndSet(false, true)) {
-                LOG.warn("treeprof could not profile a request (further failures at DEBUG)", e);
-            } else {
-                LOG.debug("treeprof could not profile a request: {}", e.toString());
-            }
+            failures.failed("could not profile a request", e);
         }
-        rc.next();
+        if (profiled) {
+            // The root row of every profiled request, like werkzeug's runapp: vertx-web runs the
+            // matching route handlers inside next(), on the request's context.
+            VertxProfiling.handle(rc::next);
+        } else {
+            rc.next();
+        }
     }
 
-    private void start(RoutingContext rc) {
+    private boolean start(RoutingContext rc) {
         HttpServerRequest request = rc.request();
         VertxProfiling.Active active = profiling.begin(Vertx.currentContext(), request.method().name(), request.path());
         if (active == null) {
             rc.put(KEY, ProfiledRequest.notProfiled());
-            return;
+            return false;
         }
         rc.put(KEY, active.request());
         rc.addEndHandler(ar -> ended(rc, active, ar));
+        return true;
     }
 
     private static void ended(RoutingContext rc, VertxProfiling.Active active, AsyncResult<Void> ar) {

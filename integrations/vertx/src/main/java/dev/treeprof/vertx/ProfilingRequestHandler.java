@@ -9,7 +9,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
+import dev.treeprof.web.internal.Warnings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +34,7 @@ import org.slf4j.LoggerFactory;
  * observed", once the request's context has been garbage-collected. With vertx-web, use
  * {@link ProfilerHandler} instead.
  *
- * <p>Profiles are built, printed and written on treeprof's daemon threads, never on the event
- * loop. The response is never changed; a failure of the profiler is logged, never thrown. An
+ * <p>Reports and files are made by a background writer, never on the event loop. The response is never changed; a failure of the profiler is logged, never thrown. An
  * exception from the wrapped handler propagates unchanged.
  */
 public final class ProfilingRequestHandler implements Handler<HttpServerRequest> {
@@ -44,7 +43,7 @@ public final class ProfilingRequestHandler implements Handler<HttpServerRequest>
 
     private final Handler<HttpServerRequest> delegate;
     private final VertxProfiling profiling;
-    private final AtomicBoolean warned = new AtomicBoolean();
+    private final Warnings failures = new Warnings(LOG);
 
     private ProfilingRequestHandler(Handler<HttpServerRequest> delegate, ProfilerOptions options) {
         this.delegate = Objects.requireNonNull(delegate, "handler");
@@ -82,14 +81,14 @@ public final class ProfilingRequestHandler implements Handler<HttpServerRequest>
         try {
             active = start(request);
         } catch (RuntimeException | LinkageError e) {
-            if (warned.compareAndSet(false, true)) {
-                LOG.warn("treeprof could not profile a request (further failures at DEBUG)", e);
-            } else {
-                LOG.debug("treeprof could not profile a request: {}", e.toString());
-            }
+            failures.failed("could not profile a request", e);
         }
         try {
-            delegate.handle(request);
+            if (active != null) {
+                VertxProfiling.handle(() -> delegate.handle(request)); // the root row, like werkzeug's runapp
+            } else {
+                delegate.handle(request);
+            }
         } finally {
             if (active != null) {
                 endedAlready(request, active);

@@ -1,11 +1,15 @@
 package dev.treeprof.vertx;
 
+import dev.treeprof.Profile;
+import dev.treeprof.Scope;
+import dev.treeprof.ScopeName;
 import dev.treeprof.vertx.ContextProfilers.ContextBinding;
 import dev.treeprof.vertx.ContextProfilers.Release;
 import dev.treeprof.web.ProfiledRequest;
 import dev.treeprof.web.ProfilerOptions;
 import dev.treeprof.web.RequestInfo;
 import dev.treeprof.web.RequestProfiling;
+import dev.treeprof.web.internal.Warnings;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
@@ -13,42 +17,37 @@ import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The request lifecycle shared by {@link ProfilerHandler} and {@link ProfilingRequestHandler}:
- * begin on the request's context, bind the profiler to it, and finish exactly once off the event
- * loop. One per handler; thread-safe.
+ * Vert.x's events translated into the request lifecycle of {@link ProfiledRequest}, for
+ * {@link ProfilerHandler} and {@link ProfilingRequestHandler}: begin on the request's context,
+ * bind the profiler to that context, and finish when the response ends. One per handler;
+ * thread-safe.
  */
 final class VertxProfiling {
 
     private static final Logger LOG = LoggerFactory.getLogger(VertxProfiling.class);
 
     /** Metadata key of the error that ended a request (a closed connection, a failed response). */
-    static final String ERROR = "error";
-    /** Metadata key of the vertx-web route that handled the request last. */
-    static final String ROUTE = "route";
+    static final String ERROR = ProfiledRequest.ERROR;
+    /** Metadata key of the vertx-web route template that handled the request last. */
+    static final String ROUTE = RequestInfo.META_ROUTE;
     static final String NOT_OBSERVED = "request end not observed";
+    /** The row of the request's handling, like werkzeug's {@code profiler.py(runapp)} row. */
+    static final ScopeName HANDLE_REQUEST = ScopeName.of("vertx.handleRequest");
 
-    /**
-     * Where finished requests are handed to {@link ProfiledRequest#finish}: building the stats,
-     * printing and writing files must not run on an event loop. Two daemon threads at most, idle
-     * ones stop; a full queue drops the profile (logged) rather than block the event loop.
-     */
-    private static final ThreadPoolExecutor FINISHER = finisher();
     /** Finishes the requests whose context was collected without an end signal. */
-    private static final Cleaner CLEANER = Cleaner.create(daemon("treeprof-vertx-cleaner"));
+    private static final Cleaner CLEANER = Cleaner.create(r -> {
+        Thread t = new Thread(r, "treeprof-vertx-cleaner");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final RequestProfiling profiling;
-    private final AtomicBoolean warnedBegin = new AtomicBoolean();
+    private final Warnings beginFailures = new Warnings(LOG);
 
     VertxProfiling(ProfilerOptions options) {
         this.profiling = new RequestProfiling(Objects.requireNonNull(options, "options"));
@@ -82,10 +81,10 @@ final class VertxProfiling {
             }
             ContextBinding binding = ContextProfilers.bind(ctx, req.profiler());
             if (binding == null) {
-                req.profiler().disable();
+                req.finish(RequestInfo.UNKNOWN_STATUS, Map.of(ERROR, "too many requests profiled at once"));
                 return null;
             }
-            Ending ending = new Ending(req, binding.release, profiling.options().hasExecutor());
+            Ending ending = new Ending(req, binding.release);
             // A safety net for an end that is never signalled (a plain handler that replaced our
             // response end handler): the context becomes unreachable with the request, and the
             // cleaner then finishes the profile. Ending holds no reference to the context.
@@ -93,14 +92,17 @@ final class VertxProfiling {
             return new Active(req, binding, ending, cleanable);
         } catch (RuntimeException | LinkageError e) {
             if (req != null && req.isProfiled()) {
-                req.profiler().disable();
+                req.finish(RequestInfo.UNKNOWN_STATUS, Map.of(ERROR, "could not start: " + e));
             }
-            if (warnedBegin.compareAndSet(false, true)) {
-                LOG.warn("treeprof could not start profiling {} {} (further failures at DEBUG)", method, rawPath, e);
-            } else {
-                LOG.debug("treeprof could not start profiling {} {}: {}", method, rawPath, e.toString());
-            }
+            beginFailures.failed("could not start profiling " + method + " " + rawPath, e);
             return null;
+        }
+    }
+
+    /** Runs the request's handling inside its root row, on the request's context. */
+    static void handle(Runnable handling) {
+        try (Scope s = Profile.scope(HANDLE_REQUEST)) {
+            handling.run();
         }
     }
 
@@ -124,7 +126,7 @@ final class VertxProfiling {
 
         /**
          * Ends the request (first call only): unbinds its context, so later callbacks record
-         * nowhere, and finishes the profile on the finisher threads. Never throws.
+         * nowhere, and finishes the profile. Never throws.
          *
          * <p>Vert.x signals the end synchronously inside {@code response.end()}, while the code
          * that called it may still be inside its scopes; cProfile-like numbers need those scopes
@@ -147,26 +149,30 @@ final class VertxProfiling {
         private void endNow(int status, Map<String, String> attributes) {
             try {
                 binding.close();
-                ending.end(status, attributes);
+            } catch (RuntimeException e) {
+                LOG.debug("treeprof could not unbind {}: {}", request, e.toString());
+            }
+            ending.end(status, attributes);
+            try {
                 cleanable.clean();
             } catch (RuntimeException e) {
-                LOG.debug("treeprof could not end {}: {}", request, e.toString());
+                LOG.debug("treeprof could not release the cleaner of {}: {}", request, e.toString());
             }
         }
     }
 
-    /** Finishes a request once; also the cleaner's action, so it must not reference the context. */
+    /**
+     * Finishes the request once; also the cleaner's action, so it must not reference the context:
+     * it holds only the count of bound contexts to release.
+     */
     static final class Ending implements Runnable {
         private final ProfiledRequest request;
         private final Release release;
-        /** The options name an executor for finishing: finish() is cheap here and moves the rest there. */
-        private final boolean userExecutor;
         private final AtomicBoolean done = new AtomicBoolean();
 
-        Ending(ProfiledRequest request, Release release, boolean userExecutor) {
+        Ending(ProfiledRequest request, Release release) {
             this.request = request;
             this.release = release;
-            this.userExecutor = userExecutor;
         }
 
         void end(int status, Map<String, String> attributes) {
@@ -174,27 +180,13 @@ final class VertxProfiling {
                 return;
             }
             release.release();
-            if (userExecutor) {
-                request.finish(status, attributes);
-            } else {
-                finish(request, status, attributes);
-            }
+            request.finish(status, attributes);
         }
 
         /** The context was collected and the end was never signalled. */
         @Override
         public void run() {
             end(RequestInfo.UNKNOWN_STATUS, Map.of(ERROR, NOT_OBSERVED));
-        }
-    }
-
-    /** Hands the request to the finisher threads; a rejected one is stopped and dropped. */
-    static void finish(ProfiledRequest request, int status, Map<String, String> attributes) {
-        try {
-            FINISHER.execute(() -> request.finish(status, attributes));
-        } catch (RejectedExecutionException e) {
-            request.profiler().disable();
-            LOG.warn("treeprof dropped the profile of {}: too many profiles waiting to be written", request.request());
         }
     }
 
@@ -245,26 +237,5 @@ final class VertxProfiling {
             return c - 'A' + 10;
         }
         return -1;
-    }
-
-    private static ThreadPoolExecutor finisher() {
-        ThreadPoolExecutor e = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000),
-                daemon("treeprof-vertx-finisher"));
-        e.allowCoreThreadTimeOut(true);
-        return e;
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
-    /** The executor that finishes requests; package-private for tests that wait for it. */
-    static Executor finisherExecutor() {
-        return FINISHER;
     }
 }

@@ -145,7 +145,8 @@ class InterleavingTest {
                     assertTrue(t.getKey().startsWith("vert.x-eventloop-thread"), t.toString());
                 }
             }
-            assertEquals(5, p.stats().totalCalls(), "each scope counted once in request " + id);
+            assertEquals(5 + 1, p.stats().totalCalls(), "each scope counted once in request " + id + ", and the root row");
+            assertEquals(1, p.stats().row("vertx.handleRequest").totalCalls());
         }
         assertEquals(REQUESTS, seen.size());
         await(http.close());

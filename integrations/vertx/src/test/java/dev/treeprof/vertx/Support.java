@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.treeprof.Profile;
 import dev.treeprof.Scope;
 import dev.treeprof.ScopeName;
-import dev.treeprof.impl.stats.StatsTable;
+import dev.treeprof.Stats;
 import dev.treeprof.ThreadTree;
 import dev.treeprof.CallNode;
 import dev.treeprof.web.RecentProfiles;
@@ -150,6 +150,7 @@ final class Support {
         waitFor(n + " profiles (have " + recent.size() + ")", () -> recent.size() >= n);
         List<RequestProfile> list = new ArrayList<>(recent.list());
         list.sort(Comparator.comparingLong(p -> Long.parseLong(p.id())));
+        list.forEach(Support::written);
         return list;
     }
 
@@ -160,28 +161,44 @@ final class Support {
         if (found.size() != 1) {
             fail(found.size() + " profiles of " + path + ": " + found);
         }
-        return found.get(0);
+        return written(found.get(0));
     }
 
-    /** The scope names recorded, by thread name. */
-    static Map<String, Set<String>> namesByThread(StatsTable stats) {
+    /** The profile once its report and file are done: they are made in the background. */
+    static RequestProfile written(RequestProfile p) {
+        try {
+            return p.whenWritten().toCompletableFuture().get(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("the report and file of " + p + " were not done", e);
+        }
+    }
+
+    /**
+     * The application's scope names recorded, by thread name, for the threads that recorded any;
+     * the integration's own root row ({@code vertx.handleRequest}, present in every profile) is
+     * left out, and checked apart.
+     */
+    static Map<String, Set<String>> namesByThread(Stats stats) {
         Map<String, Set<String>> m = new LinkedHashMap<>();
-        for (ThreadTree t : stats.threads()) {
-            Set<String> names = m.computeIfAbsent(t.threadName(), k -> new TreeSet<>());
+        for (ThreadTree t : stats.callTree().threads()) {
+            Set<String> names = new TreeSet<>();
             collect(t.root(), names, true);
+            if (!names.isEmpty()) {
+                m.computeIfAbsent(t.threadName(), k -> new TreeSet<>()).addAll(names);
+            }
         }
         return m;
     }
 
     /** Every scope name recorded. */
-    static Set<String> names(StatsTable stats) {
+    static Set<String> names(Stats stats) {
         Set<String> all = new TreeSet<>();
         namesByThread(stats).values().forEach(all::addAll);
         return all;
     }
 
     private static void collect(CallNode node, Set<String> into, boolean root) {
-        if (!root) {
+        if (!root && !node.name().equals(VertxProfiling.HANDLE_REQUEST)) {
             into.add(node.name().function());
         }
         for (CallNode c : node.children()) {

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.treeprof.Binding;
 import dev.treeprof.Profile;
 import dev.treeprof.Profiler;
-import dev.treeprof.impl.stats.StatsTable;
+import dev.treeprof.Stats;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -77,7 +77,7 @@ class VertxProfilerLookupTest {
             return null;
         });
         p.disable();
-        StatsTable stats = (StatsTable) p.stats();
+        Stats stats = (Stats) p.stats();
         assertEquals(Set.of("on-context", "timer", "worker"), Support.names(stats));
         assertTrue(Support.namesByThread(stats).keySet().stream().anyMatch(t -> t.startsWith("vert.x-worker-thread")));
     }
@@ -123,7 +123,7 @@ class VertxProfilerLookupTest {
             assertNull(VertxProfilerLookup.instance().current());
         }
         p.disable();
-        assertEquals(Set.of("benchmarked"), Support.names((StatsTable) p.stats()));
+        assertEquals(Set.of("benchmarked"), Support.names((Stats) p.stats()));
     }
 
     @Test

@@ -1,0 +1,117 @@
+package dev.treeprof.web;
+
+import dev.treeprof.Stats;
+import dev.treeprof.web.internal.Warnings;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes request profiles into the profile directory: through a temporary sibling (so no reader
+ * sees half a file), placed under its safe name without ever replacing an existing file, then
+ * trimmed to the retention bounds. Files get the process's normal permissions (the umask
+ * applies), like Python's.
+ */
+final class ProfileFiles {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestProfiling.class);
+    private static final String TEMP_PREFIX = ".treeprof-";
+    /** Tries at a free name before giving up; each collision draws a new random suffix. */
+    private static final int MAX_NAME_TRIES = 16;
+
+    private final Path dir;
+    private final ProfilerOptions options;
+    private final FileRetention retention;
+    private final Warnings failures = new Warnings(LOG);
+
+    ProfileFiles(Path dir, ProfilerOptions options) {
+        this.dir = dir;
+        this.options = options;
+        this.retention = new FileRetention(dir, options.maxFiles(), options.maxTotalBytes(),
+                options.fileNameFormat().ownNames());
+    }
+
+    /** Writes the profile's file and records where it went, or why not. Never throws. */
+    void write(RequestProfile profile, RequestInfo request, Stats stats) {
+        try {
+            Path file = writeFile(request, stats);
+            profile.written(file);
+            if (failures.recovered()) {
+                LOG.info("treeprof writes profiles to {} again", dir);
+            }
+        } catch (IOException | RuntimeException e) {
+            profile.failed(e.toString());
+            failures.failed("could not write the profile of " + request + " to " + dir + ": " + e, e);
+        }
+    }
+
+    private Path writeFile(RequestInfo request, Stats stats) throws IOException {
+        prepareDirectory();
+        String name = options.fileNameFormat().fileName(request);
+        Path target = SafeFileNames.resolveInside(dir, name);
+        // The temporary name keeps the final name's extension, which picks the dump format.
+        Path temp = SafeFileNames.resolveInside(dir, TEMP_PREFIX + randomHex() + "-" + name);
+        try {
+            options.profileWriter().write(stats, temp);
+            Path placed = place(temp, target);
+            retention.written(placed, Files.size(placed));
+            return placed;
+        } finally {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("treeprof could not delete {}: {}", temp, e.toString());
+            }
+        }
+    }
+
+    /** Creates the directory if needed; a failure names its real cause and the directory configured. */
+    private void prepareDirectory() throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException("profile directory " + dir + " is not a directory", e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IOException("profile directory " + dir + " cannot be created: permission denied", e);
+        }
+    }
+
+    /**
+     * Gives the written file its name without replacing anything: a hard link is created only if
+     * the name is free (atomically); where links are not supported, a move without replacement.
+     * Two requests whose paths clean to the same name in the same second get different suffixes.
+     */
+    private Path place(Path temp, Path target) throws IOException {
+        String name = target.getFileName().toString();
+        for (int attempt = 0; attempt < MAX_NAME_TRIES; attempt++) {
+            Path candidate = attempt == 0 ? target
+                    : SafeFileNames.resolveInside(dir, SafeFileNames.withUniqueSuffix(name, randomHex().substring(0, 6)));
+            try {
+                try {
+                    Files.createLink(candidate, temp);
+                } catch (FileAlreadyExistsException e) {
+                    throw e;
+                } catch (UnsupportedOperationException | FileSystemException e) {
+                    Files.move(temp, candidate); // no REPLACE_EXISTING: fails if the name is taken
+                }
+                return candidate;
+            } catch (FileAlreadyExistsException e) {
+                // taken: try another suffix
+            }
+        }
+        throw new FileAlreadyExistsException(target.toString(), null,
+                "no free name after " + MAX_NAME_TRIES + " tries");
+    }
+
+    private static String randomHex() {
+        return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+    }
+}

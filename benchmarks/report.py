@@ -601,6 +601,9 @@ def _float(v):
         return None
 
 
+KEEP_MARKER = "<!-- report.py keeps everything below this line when it rewrites this file -->"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--results", default="results")
@@ -622,8 +625,15 @@ def main():
     rep = Report([Result(r) for r in raw], load("memory.json", None), load("machine.json", {}), a.quick)
     rep.results_dir = a.results
     rep.evaluate()
+    # Sections written by hand below this marker (measurements of other scripts) survive a rerun.
+    kept = ""
+    if os.path.exists(a.out):
+        with open(a.out) as f:
+            old = f.read()
+        if KEEP_MARKER in old:
+            kept = "\n" + old[old.index(KEEP_MARKER):]
     with open(a.out, "w") as f:
-        f.write(tidy(rep.results_md()))
+        f.write(tidy(rep.results_md()) + kept)
     with open(a.readme, "w") as f:
         f.write(tidy(rep.readme_md()))
 

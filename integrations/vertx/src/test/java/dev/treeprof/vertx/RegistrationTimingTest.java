@@ -32,6 +32,20 @@ class RegistrationTimingTest {
 
     @Test
     void withoutTheProviderTheFallbackStillAttributesEveryHop(@TempDir Path tmp) throws Exception {
+        String out = ChildJvm.run(withoutServiceFile(tmp), RegistrationProbe.class);
+        assertTrue(out.contains("probe: slot=0 map=30 good=30/30 fallbackLeft=0 bound=0"), out);
+    }
+
+    /** An instance built before the slot and one after, in one JVM: each context answers from its own store. */
+    @Test
+    void anInstanceBuiltBeforeTheSlotAndOneBuiltAfterEachFindTheirOwnProfiler(@TempDir Path tmp) throws Exception {
+        String out = ChildJvm.run(withoutServiceFile(tmp), MixedInstancesProbe.class);
+        assertTrue(out.contains("mixed: late=true earlyUnbound=true earlyUnboundAgain=true early=true lateStill=true "
+                + "earlySlot=false lateSlot=true earlyAfter=true bound=0"), out);
+    }
+
+    /** The class path with a copy of the module's classes that lacks the service file. */
+    private static List<String> withoutServiceFile(Path tmp) throws Exception {
         Path classes = ChildJvm.mainClasses();
         assertTrue(Files.exists(classes.resolve(SERVICE_FILE)), "the shipped classes hold the service file");
         Path copy = tmp.resolve("classes");
@@ -46,9 +60,7 @@ class RegistrationTimingTest {
                 }
             }
         }
-        List<String> cp = ChildJvm.classPath().stream()
+        return ChildJvm.classPath().stream()
                 .map(e -> Path.of(e).equals(classes) ? copy.toString() : e).collect(Collectors.toList());
-        String out = ChildJvm.run(cp, RegistrationProbe.class);
-        assertTrue(out.contains("probe: slot=0 map=30 good=30/30 fallbackLeft=0 bound=0"), out);
     }
 }

@@ -6,8 +6,6 @@ import dev.treeprof.ScopeName;
 import dev.treeprof.Stats;
 import dev.treeprof.StatsRow;
 import dev.treeprof.CallTree;
-import dev.treeprof.impl.format.DumpFormat;
-import dev.treeprof.impl.format.Dumps;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -46,6 +44,7 @@ public final class StatsTable implements Stats {
     private final Map<String, String> metadata;
     private final long startMillis;
     private final long durationNanos;
+    private final StatsWriter writer;
 
     /** pstats' rows in first-seen order (its dict order, used for totals and "Random listing order"), with their totals. */
     private static final class Table {
@@ -89,7 +88,7 @@ public final class StatsTable implements Stats {
 
     private StatsTable(Table table, List<StatsRow> rows, String orderedBy, Consumer<String> out,
                        CallTree tree, List<String> files, Map<String, String> metadata,
-                       long startMillis, long durationNanos) {
+                       long startMillis, long durationNanos, StatsWriter writer) {
         this.table = table;
         this.rows = rows == null ? null : List.copyOf(rows);
         this.orderedBy = orderedBy;
@@ -99,6 +98,7 @@ public final class StatsTable implements Stats {
         this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         this.startMillis = startMillis;
         this.durationNanos = durationNanos;
+        this.writer = writer;
     }
 
     /** The flat table, flattened from the trees on first use (a race flattens twice, to equal tables). */
@@ -124,22 +124,24 @@ public final class StatsTable implements Stats {
     public static StatsTable fromThreads(List<ThreadTree> threads, Map<String, String> metadata,
                                          long startMillis, long durationNanos) {
         return new StatsTable(null, null, null, STDOUT, CallTree.of(threads), List.of(), metadata, startMillis,
-                durationNanos);
+                durationNanos, StatsWriter.NONE);
     }
 
     /** Stats of flat rows without trees, e.g. loaded from a {@code .prof} file. */
     public static StatsTable fromRows(List<StatsRow> rows, List<String> fileHeaders) {
         FunctionTable t = new FunctionTable();
         rows.forEach(t::addRow);
-        return new StatsTable(new Table(t.rows()), null, null, STDOUT, CallTree.empty(), fileHeaders, Map.of(), 0, 0);
+        return new StatsTable(new Table(t.rows()), null, null, STDOUT, CallTree.empty(), fileHeaders, Map.of(), 0, 0,
+                StatsWriter.NONE);
     }
 
     public static StatsTable empty() {
-        return new StatsTable(new Table(List.of()), null, null, STDOUT, CallTree.empty(), List.of(), Map.of(), 0, 0);
+        return new StatsTable(new Table(List.of()), null, null, STDOUT, CallTree.empty(), List.of(), Map.of(), 0, 0,
+                StatsWriter.NONE);
     }
 
     private StatsTable with(List<StatsRow> newRows, String newOrder, Consumer<String> newOut) {
-        return new StatsTable(table, newRows, newOrder, newOut, tree, files, metadata, startMillis, durationNanos);
+        return new StatsTable(table, newRows, newOrder, newOut, tree, files, metadata, startMillis, durationNanos, writer);
     }
 
     /** The same stats with these metadata entries added (later values win). */
@@ -147,12 +149,18 @@ public final class StatsTable implements Stats {
     public StatsTable withMetadata(Map<String, String> more) {
         Map<String, String> m = new LinkedHashMap<>(metadata);
         m.putAll(more);
-        return new StatsTable(table, rows, orderedBy, out, tree, files, m, startMillis, durationNanos);
+        return new StatsTable(table, rows, orderedBy, out, tree, files, m, startMillis, durationNanos, writer);
+    }
+
+    /** The same stats, written by this file layer. */
+    public StatsTable withWriter(StatsWriter w) {
+        return new StatsTable(table, rows, orderedBy, out, tree, files, metadata, startMillis, durationNanos,
+                Objects.requireNonNull(w, "writer"));
     }
 
     /** The same stats with the lines pstats prints for the files they were loaded from. */
     public StatsTable withFileHeaders(List<String> headers) {
-        return new StatsTable(table, rows, orderedBy, out, tree, headers, metadata, startMillis, durationNanos);
+        return new StatsTable(table, rows, orderedBy, out, tree, headers, metadata, startMillis, durationNanos, writer);
     }
 
     /** The per-thread call trees, empty when the stats came from flat rows. */
@@ -231,7 +239,7 @@ public final class StatsTable implements Stats {
             strippedThreads.add(ThreadTree.of(tp.threadName(), TreeNodes.rename(tp.root(), strip)));
         }
         return new StatsTable(new Table(t.rows()), null, null, out, CallTree.of(strippedThreads), files, metadata,
-                startMillis, durationNanos);
+                startMillis, durationNanos, writer);
     }
 
     private static ScopeName basename(ScopeName n) {
@@ -265,7 +273,7 @@ public final class StatsTable implements Stats {
             }
         }
         return new StatsTable(new Table(t.rows()), null, null, out, CallTree.of(allThreads), allFiles, allMeta, start,
-                duration);
+                duration, writer);
     }
 
     @Override
@@ -459,7 +467,7 @@ public final class StatsTable implements Stats {
         }
         Map<String, Stats> result = new LinkedHashMap<>();
         grouped.forEach((name, list) -> result.put(name, new StatsTable(null, null, null, out, CallTree.of(list),
-                List.of(), metadata, startMillis, durationNanos)));
+                List.of(), metadata, startMillis, durationNanos, writer)));
         return Collections.unmodifiableMap(result);
     }
 
@@ -471,19 +479,12 @@ public final class StatsTable implements Stats {
 
     @Override
     public void dumpStats(Path file) throws IOException {
-        Dumps.write(this, file);
+        writer.write(this, file);
     }
 
     @Override
     public void dumpStats(OutputStream stream, String format) throws IOException {
-        Objects.requireNonNull(stream, "stream");
-        DumpFormat f = DumpFormat.forName(Objects.requireNonNull(format, "format"));
-        if (f == null) {
-            throw new IllegalArgumentException("unknown dump format '" + format
-                    + "': use prof, json, speedscope, trace or folded");
-        }
-        Dumps.write(this, stream, f);
-        stream.flush();
+        writer.write(this, Objects.requireNonNull(stream, "stream"), Objects.requireNonNull(format, "format"));
     }
 
     @Override

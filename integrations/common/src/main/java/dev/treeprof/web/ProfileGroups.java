@@ -33,7 +33,9 @@ import java.util.TreeSet;
 public final class ProfileGroups {
 
     /** Metadata key of the framework's route template (Vert.x {@code Route.getPath()}, ...). */
-    public static final String ROUTE = "route";
+    public static final String ROUTE = RequestInfo.META_ROUTE;
+    /** The key earlier treeprof versions wrote the Vert.x route under; still read. */
+    private static final String LEGACY_ROUTE = "route";
     /** Metadata keys naming the host, first present wins: the request's, then the recording process's. */
     public static final List<String> HOST_KEYS = List.of("request.host", "host", "host.name");
     /** The group of profiles that lack the grouping key (e.g. loaded from {@code .prof} files). */
@@ -91,6 +93,9 @@ public final class ProfileGroups {
         switch (by) {
             case ROUTE:
                 k = nonBlank(m.get(ROUTE));
+                if (k == null) {
+                    k = nonBlank(m.get(LEGACY_ROUTE));
+                }
                 if (k == null) {
                     k = nonBlank(m.get(RequestInfo.META_PATH));
                 }

@@ -47,9 +47,10 @@ final class ConvertCommand implements Callable<Integer> {
     @Mixin
     InputFiles inputs;
 
+    // Paths, not Strings, so that the completion script completes file names
     @Parameters(arity = "1..*", paramLabel = "IN... OUT", hideParamSyntax = true,
             description = "the input files, directories or patterns, then the file to write.")
-    List<String> files;
+    List<Path> files;
 
     @Option(names = "--format", paramLabel = "FORMAT", converter = FormatConverter.class,
             completionCandidates = FormatNames.class,
@@ -61,14 +62,14 @@ final class ConvertCommand implements Callable<Integer> {
         if (files.size() < 2) {
             throw new ParameterException(spec.commandLine(), "needs at least one input and an output file");
         }
-        Path target = inputs.path(files.get(files.size() - 1));
+        Path target = files.get(files.size() - 1);
         DumpFormat f = format != null ? format : DumpFormat.forFileName(target);
         if (f == null) {
             throw new ParameterException(spec.commandLine(), "cannot tell the format of '" + target
                     + "' from its extension; use .prof, .json, .speedscope.json, .trace.json, .folded, .collapsed, "
                     + ".pb.gz or --format");
         }
-        StatsTable loaded = inputs.load(files.subList(0, files.size() - 1));
+        StatsTable loaded = inputs.load(InputFiles.names(files.subList(0, files.size() - 1)));
         try {
             Dumps.write(loaded, target, f);
         } catch (IllegalArgumentException e) {

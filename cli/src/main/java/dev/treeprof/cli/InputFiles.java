@@ -61,6 +61,15 @@ final class InputFiles {
         return files;
     }
 
+    /** Path arguments as the names {@link #load} and {@link #paths} take. */
+    static List<String> names(List<Path> args) {
+        List<String> names = new ArrayList<>(args.size());
+        for (Path p : args) {
+            names.add(p.toString());
+        }
+        return names;
+    }
+
     /** A file name argument as a path, or a usage error. */
     Path path(String arg) {
         try {

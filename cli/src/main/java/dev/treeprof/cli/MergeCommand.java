@@ -51,11 +51,11 @@ import picocli.CommandLine.TypeConversionException;
             "Reads request profiles (treeprof .json or pprof .pb.gz, which keep the request's metadata; "
                     + "a .prof file does not, and lands in the group '" + ProfileGroups.UNKNOWN + "'), "
                     + "for instance one directory per host, and writes one merged profile per group, named "
-                    + "after it (route /orders/{id} gives orders._id_.json). Its calls and times are the "
+                    + "after it (route /orders/:id gives orders._id.json). Its calls and times are the "
                     + "sums of its parts; its metadata lists the group, the number of profiles and the hosts.",
             "",
-            "route  the framework's route template where the integration records one (metadata 'route', "
-                    + "e.g. Vert.x's /orders/:id), else the path",
+            "route  the framework's route template where the integration records one (metadata "
+                    + "'request.route', e.g. Vert.x's /orders/:id or Undertow's /orders/{id}), else the path",
             "path   the request path as received",
             "method the HTTP method",
             "",

@@ -4,6 +4,7 @@ import dev.treeprof.Stats;
 import dev.treeprof.impl.stats.StatsTable;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -47,8 +48,9 @@ final class StatsCommand implements Callable<Integer> {
     @Mixin
     InputFiles inputs;
 
+    // Paths, not Strings, so that the completion script completes file names
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "dump files, directories or patterns.")
-    List<String> files;
+    List<Path> files;
 
     @Option(names = "--sort", paramLabel = "KEY[,KEY]", completionCandidates = SortKeys.class,
             description = "sort keys as pstats' sort_stats: calls, cumulative (cumtime), time (tottime), pcalls, "
@@ -80,7 +82,7 @@ final class StatsCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--callers and --callees exclude each other");
         }
         String[] sort = sortKeys();
-        StatsTable loaded = inputs.load(files);
+        StatsTable loaded = inputs.load(InputFiles.names(files));
         Stats s = stripDirs ? loaded.stripDirs() : loaded;
         if (sort.length > 0) {
             s = s.sortStats(sort);

@@ -141,4 +141,39 @@ class MainJarIT {
         assertEquals("", badFile.out);
         assertTrue(badFile.err.startsWith("treeprof: " + bad + ": byte offset 0: not a profile"), badFile.err);
     }
+
+    @Test
+    void viewServesTheDirectoryFromTheJar() throws Exception {
+        Path served = Files.createDirectories(dir.resolve("served"));
+        Files.copy(recording, served.resolve(recording.getFileName()));
+        Path out = Files.createTempFile(dir, "view-out", ".txt");
+        Path err = Files.createTempFile(dir, "view-err", ".txt");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                jar.toString(), "view", "--port", "0", served.toString())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            java.util.regex.Matcher m = null;
+            for (int i = 0; i < 600 && (m == null || !m.find()); i++) {
+                Thread.sleep(50);
+                m = java.util.regex.Pattern.compile("at (http://127\\.0\\.0\\.1:\\d+/)").matcher(Files.readString(out));
+            }
+            assertTrue(m.find(0), "prints its address: " + Files.readString(out) + Files.readString(err));
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            String list = "";
+            for (int i = 0; i < 200 && !list.contains("\"complete\":true"); i++) {
+                Thread.sleep(50);
+                list = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(m.group(1) + "api/list")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            }
+            assertTrue(list.contains("\"path\":\"/orders\"") || list.contains("\"calls\":"), "the jar loads profiles: " + list);
+            assertTrue(!list.contains("\"error\""), list);
+            String page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(m.group(1))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(page.contains("/static/app.js"), "the page is in the jar");
+            assertEquals("", Files.readString(err), "nothing on stderr");
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
 }

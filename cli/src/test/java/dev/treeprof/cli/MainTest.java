@@ -208,17 +208,21 @@ class MainTest {
         assertEquals("--sort --strip-dirs", complete(script, "treeprof stats --s"));
         assertEquals("folded", complete(script, "treeprof convert --format fo"));
         assertEquals("cumtime cumulative", complete(script, "treeprof stats --sort cum"));
+        // file arguments complete to file names in the current directory
+        assertEquals("GET.orders.20ms.1.json GET.orders.20ms.2.prof", complete(script, "treeprof stats GET."));
+        assertEquals("GET.orders.20ms.1.json GET.orders.20ms.2.prof",
+                complete(script, "treeprof convert --format json GET."));
     }
 
     /** The words bash's completion function offers for the line, as the shell would call it. */
-    private static String complete(Path script, String line) throws Exception {
+    private String complete(Path script, String line) throws Exception {
         String words = line.endsWith(" ") ? line + "''" : line;
         String bash = "source '" + script + "'\n"
                 + "COMP_LINE='" + line + "'; COMP_POINT=${#COMP_LINE}; COMP_WORDS=(" + words + ");"
                 + " COMP_CWORD=$((${#COMP_WORDS[@]} - 1))\n"
                 + "_complete_treeprof 2>/dev/null\n"
                 + "printf '%s\\n' \"${COMPREPLY[@]}\" | LC_ALL=C sort | paste -sd ' '\n";
-        Process p = new ProcessBuilder("bash", "-c", bash).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("bash", "-c", bash).directory(dir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertEquals(0, p.waitFor(), out);
         return out;

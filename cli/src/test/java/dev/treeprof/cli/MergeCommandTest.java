@@ -58,11 +58,11 @@ class MergeCommandTest {
         meta.put("request.method", method);
         meta.put("request.path", path);
         if (route != null) {
-            meta.put(RequestInfo.META_ROUTE, route);
+            meta.put("request.route", route);
         }
         meta.put("request.status", "200");
         meta.put("request.startEpochMillis", Long.toString(start));
-        meta.put("host.name", host);
+        meta.put("request.host", host);
         return StatsTable.fromThreads(List.of(ThreadTree.of("worker-1",
                 CallNode.of(ThreadTree.ROOT, 0, 0, 0, List.of(handler)))), meta, start, handler.totalNanos())
                 .withWriter(Dumps.WRITER);

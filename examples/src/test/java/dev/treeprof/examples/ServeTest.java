@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.treeprof.examples.undertow.UndertowWalkthrough;
 import dev.treeprof.examples.vertx.VertxWalkthrough;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -50,12 +52,24 @@ class ServeTest {
             assertTrue(out.contains("recurse"), out);
             // it sent no requests of its own: only ours was profiled
             assertTrue(!out.contains("PATH: '/'\n"), out);
+            // the file is written after the report is printed
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (recursiveFiles(profiles) == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
         } finally {
             assertEquals(143, p.stop(30), "SIGTERM's exit status after the shutdown hooks; stderr:\n" + p.stderr());
         }
         assertTrue(p.stdout().contains("== Stopped"), p.stdout());
+        assertEquals(1, recursiveFiles(profiles), "the request's profile file");
+    }
+
+    private static long recursiveFiles(Path profiles) throws IOException {
+        if (!Files.isDirectory(profiles)) {
+            return 0;
+        }
         try (Stream<Path> files = Files.list(profiles)) {
-            assertEquals(1, files.filter(f -> f.getFileName().toString().startsWith("GET.recursive.")).count());
+            return files.filter(f -> f.getFileName().toString().startsWith("GET.recursive.")).count();
         }
     }
 }

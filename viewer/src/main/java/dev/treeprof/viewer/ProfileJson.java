@@ -26,14 +26,16 @@ import java.util.Map;
  *  "totalCalls": 20, "primitiveCalls": 14, "totalTime": 0.124,
  *  "functions": [[file, line, name, label], ...],
  *  "rows": [[function, calls, primitiveCalls, tottime, cumtime,
- *            [[caller, calls, primitiveCalls, tottime, cumtime], ...],
- *            [[callee, calls, primitiveCalls, tottime, cumtime], ...]], ...],
+ *            [[caller, calls, primitiveCalls, tottimeNanos, cumtimeNanos], ...]], ...],
  *  "threads": [{"name": "main", "function": [...], "calls": [...], "total": [...], "own": [...],
  *               "size": [...]}]}
  * }</pre>
  *
  * Rows keep the stats' own order (pstats' order before any sort, which the page's sorting keeps
- * for ties). Threads are the recorded trees, nodes in pre-order with their subtree sizes, times in
+ * for ties), their times in seconds exactly as pstats holds them. Each row lists its callers with
+ * the pair's numbers (times rounded to nanoseconds, which keeps a large profile's many pairs
+ * short); the callees are the same pairs seen from the other side, so the page derives them.
+ * Threads are the recorded trees, nodes in pre-order with their subtree sizes, times in
  * nanoseconds, node 0 the synthetic root. For stats without trees (a flat {@code .prof}) one tree
  * is rebuilt from the caller pairs and {@code exact} is false: its per-path times are estimates.
  */
@@ -75,7 +77,6 @@ public final class ProfileJson {
         for (StatsRow r : rows) {
             indexOf.applyAsInt(r.function());
             r.callers().keySet().forEach(indexOf::applyAsInt);
-            r.callees().keySet().forEach(indexOf::applyAsInt);
         }
         CallTree tree = stats.callTree();
         List<String> threadNames = new ArrayList<>();
@@ -128,7 +129,6 @@ public final class ProfileJson {
             g.writeNumber(r.tottime());
             g.writeNumber(r.cumtime());
             writePairs(g, r.callers(), index);
-            writePairs(g, r.callees(), index);
             g.writeEndArray();
         }
         g.writeEndArray();
@@ -162,8 +162,8 @@ public final class ProfileJson {
             g.writeNumber(index.get(e.getKey()));
             g.writeNumber(c.totalCalls());
             g.writeNumber(c.primitiveCalls());
-            g.writeNumber(c.tottime());
-            g.writeNumber(c.cumtime());
+            g.writeNumber(Math.round(c.tottime() * 1e9));
+            g.writeNumber(Math.round(c.cumtime() * 1e9));
             g.writeEndArray();
         }
         g.writeEndArray();

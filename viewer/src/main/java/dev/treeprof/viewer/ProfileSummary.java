@@ -18,9 +18,12 @@ final class ProfileSummary {
     static final String META_STATUS = "request.status";
     static final String META_ELAPSED_NANOS = "request.elapsedNanos";
     static final String META_START_EPOCH_MILLIS = "request.startEpochMillis";
+    /** The route template the application matched (e.g. {@code /orders/{id}}), when it says. */
+    static final String META_ROUTE = "request.route";
 
     final String method;
     final String path;
+    final String route;
     final int status;
     final long startMillis;
     final long durationNanos;
@@ -30,10 +33,11 @@ final class ProfileSummary {
     final double topOwn;
     final boolean exact;
 
-    private ProfileSummary(String method, String path, int status, long startMillis, long durationNanos,
+    private ProfileSummary(String method, String path, String route, int status, long startMillis, long durationNanos,
                            int threads, long calls, String top, double topOwn, boolean exact) {
         this.method = method;
         this.path = path;
+        this.route = route;
         this.status = status;
         this.startMillis = startMillis;
         this.durationNanos = durationNanos;
@@ -58,7 +62,7 @@ final class ProfileSummary {
             // no recorded duration (e.g. a .prof file): the time the table accounts for
             duration = Math.round(stats.totalTime() * 1e9);
         }
-        return new ProfileSummary(meta.get(META_METHOD), meta.get(META_PATH),
+        return new ProfileSummary(meta.get(META_METHOD), meta.get(META_PATH), meta.get(META_ROUTE),
                 (int) parseLong(meta.get(META_STATUS), 0), start, duration, stats.callTree().threads().size(),
                 stats.totalCalls(), top == null ? null : top.label(), top == null ? 0 : top.tottime(),
                 !stats.callTree().isEmpty());
@@ -81,6 +85,9 @@ final class ProfileSummary {
         }
         if (path != null) {
             g.writeStringField("path", path);
+        }
+        if (route != null) {
+            g.writeStringField("route", route);
         }
         if (status != 0) {
             g.writeNumberField("status", status);

@@ -63,6 +63,7 @@ public final class ViewerServer implements AutoCloseable {
     private final ProfileIndex index;
     private final boolean loopback;
     private final Map<String, byte[]> resources = new LinkedHashMap<>();
+    private final ResponseCache profiles = new ResponseCache(128L << 20);
 
     private ViewerServer(HttpServer server, ExecutorService executor, ProfileIndex index, boolean loopback) {
         this.server = server;
@@ -290,6 +291,15 @@ public final class ViewerServer implements AutoCloseable {
         if (found == null) {
             return;
         }
+        StringBuilder key = new StringBuilder();
+        for (ProfileIndex.Entry e : found) {
+            key.append(e.id).append('\0').append(e.size).append('\0').append(e.modifiedMillis).append('\n');
+        }
+        byte[] cached = profiles.get(key.toString());
+        if (cached != null) {
+            send(x, 200, "application/json", cached);
+            return;
+        }
         Stats stats = load(x, found);
         if (stats == null) {
             return;
@@ -300,7 +310,9 @@ public final class ViewerServer implements AutoCloseable {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ProfileJson.write(stats, names, out);
-        send(x, 200, "application/json", out.toByteArray());
+        byte[] json = out.toByteArray();
+        profiles.put(key.toString(), json);
+        send(x, 200, "application/json", json);
     }
 
     private void download(HttpExchange x, Map<String, List<String>> query) throws IOException {

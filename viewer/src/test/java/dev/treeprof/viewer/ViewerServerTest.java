@@ -48,6 +48,7 @@ class ViewerServerTest {
         Fixtures.write(Fixtures.ordersA(), dir.resolve("GET.orders.1.json"));
         Fixtures.write(Fixtures.ordersB(), dir.resolve("GET.orders.2.json"));
         Fixtures.write(Fixtures.recursion(), dir.resolve("recursion.prof"));
+        Fixtures.write(Fixtures.ordersB().withMetadata(java.util.Map.of("request.route", "/orders/:id")), dir.resolve("GET.orders.3.json"));
         Files.writeString(dir.resolve("broken.prof"), "not a profile");
         Fixtures.write(Fixtures.ordersA(), outside.resolve("private.json"));
         Files.createSymbolicLink(dir.resolve("link.json"), outside.resolve("private.json"));
@@ -135,18 +136,20 @@ class ViewerServerTest {
         JsonNode list = waitComplete();
         List<String> names = new ArrayList<>();
         list.get("entries").forEach(e -> names.add(e.get("name").asText()));
-        assertEquals(List.of("GET.orders.1.json", "GET.orders.2.json", "broken.prof", "recursion.prof"), names);
+        assertEquals(List.of("GET.orders.1.json", "GET.orders.2.json", "GET.orders.3.json", "broken.prof", "recursion.prof"), names);
+        assertEquals("/orders/:id", list.get("entries").get(2).get("route").asText(), "the framework's route, when it names one");
         JsonNode a = list.get("entries").get(0);
         assertEquals("GET", a.get("method").asText());
         assertEquals("/orders/1", a.get("path").asText());
         assertEquals(200, a.get("status").asInt());
         assertEquals(100_000_000L, a.get("durationNanos").asLong());
         assertEquals(1, a.get("threads").asInt());
+        assertTrue(a.get("route") == null, "no route unless the framework names one");
         assertEquals(4, a.get("calls").asInt());
         assertEquals("db.query", a.get("top").asText());
-        JsonNode broken = list.get("entries").get(2);
+        JsonNode broken = list.get("entries").get(3);
         assertTrue(broken.get("error").asText().contains("broken.prof"), broken.toString());
-        assertFalse(list.get("entries").get(3).get("exact").asBoolean(), "a .prof has no exact tree");
+        assertFalse(list.get("entries").get(4).get("exact").asBoolean(), "a .prof has no exact tree");
     }
 
     @Test

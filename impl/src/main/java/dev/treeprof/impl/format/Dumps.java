@@ -345,7 +345,8 @@ public final class Dumps {
             return PprofReader.read(data, name);
         }
         if (ProfReader.looksLikeProf(data, data.length)) {
-            return StatsTable.fromRows(ProfReader.read(data, name), List.of());
+            ProfReader.Loaded loaded = ProfReader.read(data, name);
+            return StatsTable.fromRows(loaded.rows, List.of(), loaded.callerCounts);
         }
         int i = 0;
         if (data.length >= 3 && (data[0] & 0xFF) == 0xEF && (data[1] & 0xFF) == 0xBB && (data[2] & 0xFF) == 0xBF) {

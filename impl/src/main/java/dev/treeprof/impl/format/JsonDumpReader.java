@@ -38,6 +38,8 @@ final class JsonDumpReader {
     private boolean sawTraceEvents;
     private long startMillis;
     private long durationNanos;
+    /** The rows' callers are bare call counts (a dump of Python's profile module). */
+    private boolean callerCounts;
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private final List<ScopeName> functions = new ArrayList<>();
     private final List<String> threadNames = new ArrayList<>();
@@ -115,6 +117,12 @@ final class JsonDumpReader {
                 case "metadata":
                     stringMap("");
                     break;
+                case "callerCounts":
+                    if (!p.currentToken().isBoolean()) {
+                        throw fail("\"callerCounts\" must be true or false");
+                    }
+                    callerCounts = p.getBooleanValue();
+                    break;
                 case "functions":
                     functions();
                     break;
@@ -179,7 +187,7 @@ final class JsonDumpReader {
         }
         StatsTable table = StatsTable.fromThreads(threads, metadata, startMillis, durationNanos);
         if (!rows.isEmpty()) {
-            table = (StatsTable) table.add(StatsTable.fromRows(rows, List.of()));
+            table = (StatsTable) table.add(StatsTable.fromRows(rows, List.of(), callerCounts));
         }
         return table;
     }

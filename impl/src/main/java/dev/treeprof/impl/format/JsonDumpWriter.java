@@ -103,6 +103,9 @@ final class JsonDumpWriter {
                 g.writeStringField("start", Instant.ofEpochMilli(stats.startMillis()).toString());
             }
             g.writeNumberField("durationNanos", stats.durationNanos());
+            if (stats.callerCounts()) {
+                g.writeBooleanField("callerCounts", true); // bare caller counts, as Python's profile module
+            }
             stringMap(g, "jvm", jvm);
             stringMap(g, "host", host);
             stringMap(g, "metadata", meta);

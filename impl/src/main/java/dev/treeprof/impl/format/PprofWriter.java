@@ -51,6 +51,7 @@ final class PprofWriter {
      */
     static final String[][] LABELS = {
         {"request.method", "method"},
+        {"request.route", "route"},
         {"route", "route"},
         {"request.path", "path"},
         {"request.status", "status"},

@@ -66,8 +66,25 @@ final class ProfReader {
         }
     }
 
+    /** A decoded file: its rows, and whether its callers were bare counts. */
+    static final class Loaded {
+        final List<StatsRow> rows;
+        /**
+         * Every caller entry was a bare call count, as the pure-Python {@code profile} module
+         * writes them (pstats prints those as {@code name(count)} with the caller's cumtime).
+         */
+        final boolean callerCounts;
+
+        Loaded(List<StatsRow> rows, boolean callerCounts) {
+            this.rows = rows;
+            this.callerCounts = callerCounts;
+        }
+    }
+
     private final byte[] data;
     private final String file;
+    private boolean sawCountPair;
+    private boolean sawTuplePair;
     private int pos;
     private final List<Object> refs = new ArrayList<>();
     private long work;
@@ -95,8 +112,11 @@ final class ProfReader {
      *
      * @throws BadDumpException naming the byte offset and what is wrong
      */
-    static List<StatsRow> read(byte[] data, String file) throws BadDumpException {
-        return new ProfReader(data, file).readTop();
+    static Loaded read(byte[] data, String file) throws BadDumpException {
+        ProfReader r = new ProfReader(data, file);
+        List<StatsRow> rows = r.readTop();
+        // a file mixing both forms (pstats itself cannot add those) is kept as tuples
+        return new Loaded(rows, r.sawCountPair && !r.sawTuplePair);
     }
 
     private List<StatsRow> readTop() throws BadDumpException {
@@ -281,8 +301,10 @@ final class ProfReader {
                 // the pure-Python 'profile' module stores a bare call count per caller
                 long count = (Long) p;
                 pair = new CallStats(count, count, 0.0, 0.0);
+                sawCountPair = true;
             } else {
                 pair = (CallStats) p;
+                sawTuplePair = true;
             }
             if (pair.totalCalls() < 0 || pair.primitiveCalls() < 0) {
                 throw fail(pairAt, "negative call count for caller " + caller.label());

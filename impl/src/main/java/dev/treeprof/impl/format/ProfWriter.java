@@ -71,6 +71,11 @@ final class ProfWriter {
             for (Map.Entry<ScopeName, CallStats> e : r.callers().entrySet()) {
                 CallStats c = e.getValue();
                 w.key(e.getKey());
+                if (stats.callerCounts()) {
+                    // the profile module's form, kept as it was: a bare call count
+                    w.integer(c.totalCalls());
+                    continue;
+                }
                 w.tupleHeader(4);
                 w.integer(c.totalCalls());
                 w.integer(c.primitiveCalls());

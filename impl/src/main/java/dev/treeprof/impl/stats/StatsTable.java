@@ -51,11 +51,24 @@ public final class StatsTable implements Stats {
         final List<StatsRow> rows;
         final long totalCalls;
         final long primitiveCalls;
+        /**
+         * pstats' {@code total_tt}: the sum of tottime in dict order when loaded, then kept as is by
+         * {@code strip_dirs} and summed total by total by {@code add}, so the header's seconds
+         * match pstats' to the last bit.
+         */
         final double totalTime;
         final int maxLabelLength;
+        /** The callers are bare call counts (the pure-Python profile module's form), see {@link #callerCounts()}. */
+        final boolean callerCounts;
         private volatile Map<ScopeName, StatsRow> index;
 
         Table(List<StatsRow> rows) {
+            this(rows, false, Double.NaN);
+        }
+
+        /** A table; {@code totalTime} NaN sums the rows' tottime in order, as pstats does on load. */
+        Table(List<StatsRow> rows, boolean callerCounts, double totalTime) {
+            this.callerCounts = callerCounts;
             this.rows = List.copyOf(rows);
             long calls = 0;
             long prim = 0;
@@ -69,7 +82,7 @@ public final class StatsTable implements Stats {
             }
             this.totalCalls = calls;
             this.primitiveCalls = prim;
-            this.totalTime = time;
+            this.totalTime = Double.isNaN(totalTime) ? time : totalTime;
             this.maxLabelLength = width;
         }
 
@@ -129,10 +142,27 @@ public final class StatsTable implements Stats {
 
     /** Stats of flat rows without trees, e.g. loaded from a {@code .prof} file. */
     public static StatsTable fromRows(List<StatsRow> rows, List<String> fileHeaders) {
+        return fromRows(rows, fileHeaders, false);
+    }
+
+    /**
+     * Stats of flat rows without trees; {@code callerCounts} says the callers were bare call
+     * counts (a dump of Python's pure-Python {@code profile} module), printed and written back so.
+     */
+    public static StatsTable fromRows(List<StatsRow> rows, List<String> fileHeaders, boolean callerCounts) {
         FunctionTable t = new FunctionTable();
         rows.forEach(t::addRow);
-        return new StatsTable(new Table(t.rows()), null, null, STDOUT, CallTree.empty(), fileHeaders, Map.of(), 0, 0,
-                StatsWriter.NONE);
+        return new StatsTable(new Table(t.rows(), callerCounts, Double.NaN), null, null, STDOUT, CallTree.empty(),
+                fileHeaders, Map.of(), 0, 0, StatsWriter.NONE);
+    }
+
+    /**
+     * Whether the callers are bare call counts, as the pure-Python {@code profile} module stores
+     * them: pstats prints them as {@code caller(count) cumtime} without the
+     * {@code ncalls tottime cumtime} sub-header, and a {@code .prof} dump writes them back so.
+     */
+    public boolean callerCounts() {
+        return table().callerCounts;
     }
 
     public static StatsTable empty() {
@@ -238,8 +268,9 @@ public final class StatsTable implements Stats {
         for (ThreadTree tp : tree.threads()) {
             strippedThreads.add(ThreadTree.of(tp.threadName(), TreeNodes.rename(tp.root(), strip)));
         }
-        return new StatsTable(new Table(t.rows()), null, null, out, CallTree.of(strippedThreads), files, metadata,
-                startMillis, durationNanos, writer);
+        Table before = table();
+        return new StatsTable(new Table(t.rows(), before.callerCounts, before.totalTime), null, null, out,
+                CallTree.of(strippedThreads), files, metadata, startMillis, durationNanos, writer);
     }
 
     private static ScopeName basename(ScopeName n) {
@@ -253,6 +284,9 @@ public final class StatsTable implements Stats {
         baseRows().forEach(t::addRow);
         List<ThreadTree> allThreads = new ArrayList<>(tree.threads());
         List<String> allFiles = new ArrayList<>(files);
+        double totalTime = table().totalTime;
+        // bare caller counts survive only when every table with rows has them (pstats cannot mix)
+        Boolean callerCounts = baseRows().isEmpty() ? null : table().callerCounts;
         Map<String, String> allMeta = new LinkedHashMap<>(metadata);
         long start = startMillis;
         long duration = durationNanos;
@@ -261,6 +295,10 @@ public final class StatsTable implements Stats {
             if (o instanceof StatsTable) {
                 StatsTable s = (StatsTable) o;
                 s.baseRows().forEach(t::addRow);
+                totalTime += s.table().totalTime;
+                if (!s.baseRows().isEmpty()) {
+                    callerCounts = (callerCounts == null || callerCounts) && s.table().callerCounts;
+                }
                 allThreads.addAll(s.tree.threads());
                 allFiles.addAll(s.files);
                 s.metadata.forEach(allMeta::putIfAbsent);
@@ -270,10 +308,14 @@ public final class StatsTable implements Stats {
                 duration += s.durationNanos;
             } else {
                 o.rows().forEach(t::addRow);
+                totalTime += o.totalTime();
+                callerCounts = o.rows().isEmpty() ? callerCounts : Boolean.FALSE;
             }
         }
-        return new StatsTable(new Table(t.rows()), null, null, out, CallTree.of(allThreads), allFiles, allMeta, start,
-                duration, writer);
+        // pstats adds the totals, not the rows again: the header's seconds stay bit for bit
+        return new StatsTable(new Table(t.rows(), callerCounts != null && callerCounts, totalTime), null, null, out,
+                CallTree.of(allThreads),
+                allFiles, allMeta, start, duration, writer);
     }
 
     @Override
@@ -391,7 +433,9 @@ public final class StatsTable implements Stats {
                 break;
             }
         }
-        if (anyCallers) {
+        boolean counts = table().callerCounts;
+        if (anyCallers && !counts) {
+            // pstats prints the sub-header only for tuple entries; bare counts have no columns
             b.append(" ".repeat(w)).append("    ncalls  tottime  cumtime\n");
         }
         for (StatsRow r : list.rows) {
@@ -406,6 +450,17 @@ public final class StatsTable implements Stats {
             boolean first = true;
             for (ScopeName k : keys) {
                 CallStats c = calls.get(k);
+                if (counts) {
+                    // pstats: '%s(%r) %s' % (name, count, f8(cumtime of that function))
+                    if (!first) {
+                        b.append(" ".repeat(w + 3));
+                    }
+                    StatsRow other = table().row(k);
+                    b.append(k.label()).append('(').append(c.totalCalls()).append(") ")
+                            .append(PyFormat.f8(other == null ? 0.0 : other.cumtime())).append('\n');
+                    first = false;
+                    continue;
+                }
                 String n = c.totalCalls() == c.primitiveCalls() ? Long.toString(c.totalCalls())
                         : c.totalCalls() + "/" + c.primitiveCalls();
                 if (!first) {

@@ -43,8 +43,8 @@ class PprofFormatTest {
 
     @Test
     void roundTripOfARecordingKeepsTheExactTrees() throws Exception {
-        StatsTable t = Recordings.shop().withMetadata(Map.of("request.method", "GET", "route", "/orders/:id",
-                "request.path", "/orders/7", "request.status", "200", "host", "web-3"));
+        StatsTable t = Recordings.shop().withMetadata(Map.of("request.method", "GET", "request.route", "/orders/:id",
+                "request.path", "/orders/7", "request.status", "200", "request.host", "web-3"));
         byte[] data = pprof(t);
         assertTrue(PprofReader.isGzip(data), "gzipped");
         StatsTable back = Dumps.parse(data, "shop.pb.gz");
@@ -52,8 +52,8 @@ class PprofFormatTest {
         assertEquals(t.threads(), back.threads());
         assertEquals(t.sortStats("cumulative").formatStats(), back.sortStats("cumulative").formatStats());
         assertEquals(t.sortStats("cumulative").formatCallers(), back.sortStats("cumulative").formatCallers());
-        assertEquals("/orders/:id", back.metadata().get("route"));
-        assertEquals("web-3", back.metadata().get("host"));
+        assertEquals("/orders/:id", back.metadata().get("request.route"));
+        assertEquals("web-3", back.metadata().get("request.host"));
         assertNotNull(back.metadata().get("jvm.version"), "the recording JVM's facts travel as comments");
         assertNotNull(back.metadata().get("host.cpus"));
         // written again, the file is the same: the facts are those of the recording, not of the converter

@@ -44,7 +44,7 @@ class PprofGoToolTest {
 
     /** A recording with recursion, mutual recursion, two threads and request metadata. */
     private static StatsTable shop() throws InterruptedException {
-        return Recordings.shop().withMetadata(Map.of("request.method", "GET", "route", "/orders/{id}",
+        return Recordings.shop().withMetadata(Map.of("request.method", "GET", "request.route", "/orders/{id}",
                 "request.path", "/orders/17", "request.status", "200", "host", "web-2"));
     }
 

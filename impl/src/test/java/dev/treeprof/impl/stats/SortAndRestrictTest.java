@@ -126,4 +126,20 @@ class SortAndRestrictTest {
         assertEquals(0.7, stripped.row("x.py:1(f)").tottime(), 1e-12);
         assertEquals(4, stripped.row("x.py:1(f)").callers().get(ScopeName.of("g.py", 2, "g")).totalCalls());
     }
+
+    @Test
+    void totalTimeIsPstatsTotalTtThroughAddAndStripDirs() {
+        // pstats sums tottime once per loaded table, then add() adds the totals and strip_dirs()
+        // keeps them: summing the merged rows again rounds differently for these figures
+        ScopeName f = ScopeName.of("/a/f.py", 1, "f");
+        ScopeName g = ScopeName.of("/a/g.py", 1, "g");
+        Stats a = StatsTable.fromRows(List.of(row(f, 1, 0.255, 0.255), row(g, 1, 0.495, 0.495)), List.of());
+        Stats b = StatsTable.fromRows(List.of(row(f, 1, 0.449, 0.449)), List.of());
+        double pstatsTotal = (0.255 + 0.495) + 0.449;
+        assertTrue(pstatsTotal != (0.255 + 0.449) + 0.495, "the figures must tell the two sums apart");
+        Stats sum = a.add(b);
+        assertEquals(pstatsTotal, sum.totalTime());
+        assertEquals(pstatsTotal, sum.stripDirs().totalTime());
+        assertEquals(pstatsTotal, sum.sortStats("cumulative").totalTime());
+    }
 }

@@ -27,17 +27,19 @@ import java.util.TreeSet;
  * sums them, so its calls are the sums of the parts' calls) and metadata describing the group:
  * {@value #META_GROUP_BY}, {@value #META_GROUP}, {@value #META_PROFILES}, {@value #META_HOSTS},
  * and the request keys ({@link RequestInfo#META_METHOD}, {@link RequestInfo#META_PATH},
- * {@link RequestInfo#META_STATUS}, {@value #ROUTE}) holding the distinct values of the parts,
+ * {@link RequestInfo#META_STATUS}, {@link #ROUTE_KEYS}, {@link #HOST_KEYS}) holding the distinct values of the parts,
  * sorted and joined by {@code ", "}, rather than those of whichever request came first.
  */
 public final class ProfileGroups {
 
-    /** Metadata key of the framework's route template (Vert.x {@code Route.getPath()}, ...). */
-    public static final String ROUTE = RequestInfo.META_ROUTE;
-    /** The key earlier treeprof versions wrote the Vert.x route under; still read. */
-    private static final String LEGACY_ROUTE = "route";
+    /**
+     * Metadata keys of the framework's route template, first present wins: {@link RequestInfo#META_ROUTE}
+     * (Vert.x {@code Route.getPath()}, Undertow's {@code PathTemplateMatch}), then a plain {@code route}
+     * attribute, as earlier versions wrote it.
+     */
+    public static final List<String> ROUTE_KEYS = List.of(RequestInfo.META_ROUTE, "route");
     /** Metadata keys naming the host, first present wins: the request's, then the recording process's. */
-    public static final List<String> HOST_KEYS = List.of("request.host", "host", "host.name");
+    public static final List<String> HOST_KEYS = List.of(RequestInfo.META_HOST, "host", "host.name");
     /** The group of profiles that lack the grouping key (e.g. loaded from {@code .prof} files). */
     public static final String UNKNOWN = "(unknown)";
 
@@ -52,7 +54,7 @@ public final class ProfileGroups {
 
     /** What to group by. */
     public enum By {
-        /** The route template where the framework names one (metadata {@value ProfileGroups#ROUTE}), else the path. */
+        /** The route template where the framework names one ({@link ProfileGroups#ROUTE_KEYS}), else the path. */
         ROUTE,
         /** The request path as received, without query. */
         PATH,
@@ -92,9 +94,9 @@ public final class ProfileGroups {
         String k;
         switch (by) {
             case ROUTE:
-                k = nonBlank(m.get(ROUTE));
-                if (k == null) {
-                    k = nonBlank(m.get(LEGACY_ROUTE));
+                k = null;
+                for (String r : ROUTE_KEYS) {
+                    k = k != null ? k : nonBlank(m.get(r));
                 }
                 if (k == null) {
                     k = nonBlank(m.get(RequestInfo.META_PATH));
@@ -176,8 +178,9 @@ public final class ProfileGroups {
         if (!hosts.isEmpty()) {
             meta.put(META_HOSTS, String.join(", ", hosts));
         }
-        List<String> keys = new ArrayList<>(List.of(RequestInfo.META_METHOD, ROUTE, RequestInfo.META_PATH,
+        List<String> keys = new ArrayList<>(List.of(RequestInfo.META_METHOD, RequestInfo.META_PATH,
                 RequestInfo.META_STATUS));
+        keys.addAll(ROUTE_KEYS);
         keys.addAll(HOST_KEYS);
         // Stats.add keeps the first part's value of a key, which would stand for the whole group:
         // the group's values go first

@@ -29,12 +29,12 @@ class ProfileGroupsTest {
         meta.put(RequestInfo.META_METHOD, method);
         meta.put(RequestInfo.META_PATH, path);
         if (route != null) {
-            meta.put(ProfileGroups.ROUTE, route);
+            meta.put(RequestInfo.META_ROUTE, route);
         }
         meta.put(RequestInfo.META_STATUS, Integer.toString(status));
         meta.put(RequestInfo.META_START_EPOCH_MILLIS, Long.toString(start));
         if (host != null) {
-            meta.put("host.name", host);
+            meta.put(RequestInfo.META_HOST, host);
         }
         return StatsTable.fromThreads(List.of(ThreadTree.of("worker-1", root)), meta, start, 2_000_000);
     }
@@ -53,6 +53,10 @@ class ProfileGroupsTest {
         assertEquals("/orders/1", ProfileGroups.key(fleet.get(0), ProfileGroups.By.PATH));
         assertEquals("POST", ProfileGroups.key(fleet.get(3), ProfileGroups.By.METHOD));
         assertEquals(ProfileGroups.UNKNOWN, ProfileGroups.key(StatsTable.empty(), ProfileGroups.By.ROUTE));
+        // a plain "route" attribute, as earlier versions wrote it, and the recording host's name
+        Stats older = StatsTable.empty().withMetadata(Map.of("route", "/old/:id", "host.name", "box"));
+        assertEquals("/old/:id", ProfileGroups.key(older, ProfileGroups.By.ROUTE));
+        assertEquals("box", ProfileGroups.host(older));
         assertEquals(ProfileGroups.By.PATH, ProfileGroups.By.of("Path"));
         assertThrows(IllegalArgumentException.class, () -> ProfileGroups.By.of("host"));
     }
@@ -71,7 +75,7 @@ class ProfileGroupsTest {
         assertEquals("/orders/:id", m.get(ProfileGroups.META_GROUP));
         assertEquals("3", m.get(ProfileGroups.META_PROFILES));
         assertEquals("web-1, web-2, web-3", m.get(ProfileGroups.META_HOSTS));
-        assertEquals("web-1, web-2, web-3", m.get("host.name"), "not the first part's host");
+        assertEquals("web-1, web-2, web-3", m.get(RequestInfo.META_HOST), "not the first part's host");
         assertEquals("/orders/1, /orders/2", m.get(RequestInfo.META_PATH));
         assertEquals("200, 404", m.get(RequestInfo.META_STATUS));
         assertEquals(1000, orders.startMillis());

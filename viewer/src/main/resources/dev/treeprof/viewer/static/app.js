@@ -9,6 +9,8 @@
   const statusEl = document.getElementById('status');
   const tooltip = document.getElementById('tooltip');
   const ROW_H = 18;
+  // when things happened, in ms since the page's navigation (performance.now()): benchmarks read them
+  const timings = {};
   const MAX_CANVAS_H = 16000;
 
   // ---------------------------------------------------------------- helpers
@@ -161,7 +163,7 @@
     p.label = p.functions.map(f => f[3]);
     p.rowObjs = p.rows.map((r, i) => ({
       i, fn: r[0], file: p.functions[r[0]][0], line: p.functions[r[0]][1], name: p.functions[r[0]][2],
-      label: p.functions[r[0]][3], nc: r[1], cc: r[2], tt: r[3], ct: r[4], callers: r[5], callees: r[6]
+      label: p.functions[r[0]][3], nc: r[1], cc: r[2], tt: r[3], ct: r[4], callers: r[5]
     }));
     p.rowByFn = new Map(p.rowObjs.map(r => [r.fn, r]));
     p.trees = p.threads.map(t => makeTree(t.name, t.function, t.calls, t.total, t.own, t.size));
@@ -173,11 +175,30 @@
     return p;
   }
 
+  // what each function called: the callers' pairs seen from the other side, indexed once
+  function calleesOf(p, fn) {
+    if (!p.callees) {
+      p.callees = new Map();
+      for (const r of p.rowObjs) {
+        for (const [c, nc, cc, tt, ct] of r.callers) {
+          if (!p.callees.has(c)) p.callees.set(c, []);
+          p.callees.get(c).push([r.fn, nc, cc, tt, ct]);
+        }
+      }
+    }
+    return p.callees.get(fn) || [];
+  }
+
   const cache = new Map();
   function loadProfile(ids) {
     const key = ids.join('\n');
     if (!cache.has(key)) {
-      const pr = getJson('/api/profile?' + idsQuery(ids)).then(prepareProfile);
+      const pr = getJson('/api/profile?' + idsQuery(ids)).then(p => {
+        timings.fetchedMs = performance.now();
+        const prepared = prepareProfile(p);
+        timings.preparedMs = performance.now();
+        return prepared;
+      });
       pr.catch(() => cache.delete(key));
       cache.set(key, pr);
       if (cache.size > 8) cache.delete(cache.keys().next().value);
@@ -247,6 +268,10 @@
     const ctx = canvas.getContext('2d');
 
     g.draw = function () {
+      const started = performance.now();
+      try { drawTree(); } finally { timings.lastDrawMs = performance.now() - started; }
+    };
+    function drawTree() {
       const t = g.tree;
       if (!t || !t.n) { canvas.width = 0; canvas.height = 0; return; }
       const dpr = window.devicePixelRatio || 1;
@@ -289,7 +314,8 @@
       }
       g.frames = { i: fi, x: fx, y: fy, w: fw, W, H };
       canvas.setAttribute('aria-label', 'call tree, ' + fi.length + ' frames drawn');
-    };
+      if (timings.firstPaintMs === undefined) requestAnimationFrame(() => { if (timings.firstPaintMs === undefined) timings.firstPaintMs = performance.now(); });
+    }
 
     g.hit = function (ev) {
       const f = g.frames;
@@ -358,7 +384,9 @@
   // selected maps a key (an entry id, or a route's key in the grouped view) to its profile ids
   const listState = { data: null, version: 0, timer: null, selected: new Map() };
 
+  // the route the application named (request.route), else the path with id-like segments folded
   function routeOf(e) {
+    if (e.route) return (e.method || '') + ' ' + e.route;
     if (!e.path) return null;
     const path = e.path.split('?')[0].split('/').map(s =>
       /^\d+$/.test(s) || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s) || /^[0-9a-f]{16,}$/i.test(s) ? '{id}' : s).join('/');
@@ -558,6 +586,8 @@
       try {
         const d = await getJson('/api/list' + (listState.data ? '?since=' + listState.data.version : ''));
         if (!d.unchanged) { listState.data = d; render(); } else if (first) render();
+        if (timings.listedMs === undefined && d.entries) timings.listedMs = performance.now();
+        if (timings.summarizedMs === undefined && d.complete) timings.summarizedMs = performance.now();
         setStatus('');
       } catch (e) {
         setStatus('server unreachable: ' + e.message);
@@ -573,6 +603,7 @@
   // ---------------------------------------------------------------- profile page
 
   let current = null; // the profile page's state, for keyboard shortcuts and treeprof.frames()
+  const TABLE_ROWS = 300;
 
   async function pageProfile(p) {
     const ids = p.getAll('f');
@@ -666,14 +697,20 @@
       replaceState('/profile', q);
     }
 
-    function color(i) {
-      const f = S.tree.fn[i];
-      if (S.match && !S.match[f]) return i === 0 ? '#e4e7eb' : '#eceef1';
+    function colorOf(f) {
+      if (S.match && !S.match[f]) return '#eceef1';
       if (S.sel >= 0) return f === S.sel ? '#6d8df7' : (S.match ? '#f5a3c7' : '#e8eaee');
       if (S.match) return '#f06292';
-      return i === 0 ? '#d6dbe1' : heatColor(prof.heat[f]);
+      return heatColor(prof.heat[f]);
     }
-    g.color = color;
+    // one colour string per function, made once per search or selection, not once per frame
+    let colors = null, colorsKey = null;
+    g.color = i => {
+      if (i === 0) return '#d6dbe1';
+      const key = S.sel + '\n' + S.search;
+      if (colorsKey !== key) { colors = prof.label.map((l, f) => colorOf(f)); colorsKey = key; }
+      return colors[S.tree.fn[i]];
+    };
     g.label = i => i === 0 ? S.tree.name : prof.label[S.tree.fn[i]];
 
     function redraw() {
@@ -715,13 +752,21 @@
           title: key ? 'sort by ' + key : '', onclick: key ? () => { S.sort = [key]; renderTable(); syncUrl(); } : null }, name));
       }
       const body = el('tbody');
-      for (const row of r.rows) {
+      // a long table costs more to lay out than the whole graph to draw: show the first rows
+      const shown = S.showAll ? r.rows : r.rows.slice(0, TABLE_ROWS);
+      S.rowEls = new Map();
+      for (const row of shown) {
         body.appendChild(el('tr', { class: row.fn === S.sel ? 'sel' : '', 'data-fn': row.fn, onclick: () => selectFn(row.fn === S.sel ? -1 : row.fn, false) },
           el('td', { text: fmtCalls(row.nc, row.cc) }), el('td', { text: fmtSec(row.tt) }), el('td', { text: fmtSec(row.nc ? row.tt / row.nc : NaN) }),
           el('td', { text: fmtSec(row.ct) }), el('td', { text: fmtSec(row.cc ? row.ct / row.cc : NaN) }), el('td', { class: 'name', text: row.label })));
+        S.rowEls.set(row.fn, body.lastChild);
       }
       clear(tableWrap);
       tableWrap.appendChild(el('table', { class: 'grid', id: 'stats-table' }, el('thead', null, head), body));
+      if (shown.length < r.rows.length) {
+        tableWrap.appendChild(el('p', { class: 'muted' }, (r.rows.length - shown.length) + ' more rows: restrict them, or ',
+          el('button', { type: 'button', id: 'show-all', onclick: () => { S.showAll = true; renderTable(); } }, 'show all')));
+      }
     }
 
     function renderPanel() {
@@ -734,8 +779,8 @@
       const pairs = (title, list, id) => {
         const body = el('tbody');
         for (const [f, nc, cc, tt, ct] of list) {
-          body.appendChild(el('tr', { 'data-fn': f, onclick: () => selectFn(f, false) }, el('td', { text: fmtCalls(nc, cc) }), el('td', { text: fmtSec(tt) }),
-            el('td', { text: fmtSec(ct) }), el('td', { class: 'name', text: prof.label[f] })));
+          body.appendChild(el('tr', { 'data-fn': f, onclick: () => selectFn(f, false) }, el('td', { text: fmtCalls(nc, cc) }), el('td', { text: fmtSec(tt / 1e9) }),
+            el('td', { text: fmtSec(ct / 1e9) }), el('td', { class: 'name', text: prof.label[f] })));
         }
         if (!list.length) body.appendChild(el('tr', null, el('td', { class: 'name muted', colspan: 4, text: 'none' })));
         panel.appendChild(el('h3', { text: title }));
@@ -743,7 +788,7 @@
           el('th', null, 'cumtime'), el('th', { class: 'name' }, 'function'))), body));
       };
       pairs('Called by (callers)', row.callers, 'callers');
-      pairs('Calls (callees)', row.callees, 'callees');
+      pairs('Calls (callees)', calleesOf(prof, row.fn), 'callees');
       // where it sits in the tree: how many paths and their time
       const t = S.tree;
       let paths = 0, time = 0;
@@ -752,11 +797,13 @@
     }
 
     function selectFn(fn, fromGraph) {
+      const old = S.rowEls.get(S.sel);
+      if (old) old.classList.remove('sel');
       S.sel = fn;
-      renderTable();
+      const tr = S.rowEls.get(fn);
+      if (tr) tr.classList.add('sel');
       renderPanel();
       if (!fromGraph) redraw(); else syncUrl();
-      const tr = tableWrap.querySelector('tr.sel');
       if (tr && fromGraph) tr.scrollIntoView({ block: 'nearest' });
     }
 
@@ -785,6 +832,7 @@
     applySearch();
     renderTable();
     renderPanel();
+    timings.tableMs = performance.now();
     redraw();
     S.onResize = redraw;
   }
@@ -990,6 +1038,7 @@
 
   // what the graph drew, for accessibility tools and tests: one entry per frame on the canvas
   window.treeprof = {
+    timings,
     frames() {
       const gg = current && current.graph;
       if (!gg || !gg.frames) return [];

@@ -333,7 +333,13 @@ public final class Dumps {
         if (data.length > MAX_FILE_BYTES) {
             throw new BadDumpException(name, null, "file is larger than the " + MAX_FILE_BYTES + " bytes treeprof loads");
         }
-        return parse(data, name).withFileHeaders(List.of(fileHeader(mtime, name)));
+        String header = fileHeader(mtime, name);
+        if (ProfReader.looksLikeProf(data, data.length)) {
+            ProfReader.Loaded loaded = ProfReader.read(data, name);
+            data = null; // the file's bytes are not needed while the table is built from the rows
+            return StatsTable.fromRows(loaded.rows, List.of(header), loaded.callerCounts);
+        }
+        return parse(data, name).withFileHeaders(List.of(header));
     }
 
     /** Parses a dump held in memory, chosen by content; {@code name} is used in error messages. */

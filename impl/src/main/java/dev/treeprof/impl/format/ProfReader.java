@@ -87,6 +87,7 @@ final class ProfReader {
     private boolean sawTuplePair;
     private int pos;
     private final List<Object> refs = new ArrayList<>();
+    private final Map<ScopeName, ScopeName> names = new java.util.HashMap<>();
     private long work;
     private final long workLimit;
 
@@ -130,7 +131,8 @@ final class ProfReader {
         if ((data[0] & FLAG_REF) != 0) {
             refs.add(UNFINISHED);
         }
-        Map<ScopeName, RawRow> stats = new LinkedHashMap<>();
+        // rows are made as entries are read, so each entry's decoded callers map is garbage at once
+        Map<ScopeName, StatsRow> stats = new LinkedHashMap<>();
         while (true) {
             int at = pos;
             if ((peek() & ~FLAG_REF) == '0') {
@@ -145,18 +147,14 @@ final class ProfReader {
             if (row.total < 0 || row.primitive < 0) {
                 throw fail(at, "negative call count for " + key.label());
             }
-            stats.put(key, row);
+            charge(row.callers.size());
+            // a repeated key replaces the earlier value in place, as Python's dict does
+            stats.put(key, new StatsRow(key, row.total, row.primitive, row.tottime, row.cumtime, row.callers, Map.of()));
         }
         if (stats.isEmpty()) {
             throw fail(0, "the profile holds no functions (an empty dict; pstats refuses it too)");
         }
-        List<StatsRow> rows = new ArrayList<>(stats.size());
-        for (Map.Entry<ScopeName, RawRow> e : stats.entrySet()) {
-            RawRow r = e.getValue();
-            charge(r.callers.size());
-            rows.add(new StatsRow(e.getKey(), r.total, r.primitive, r.tottime, r.cumtime, r.callers, Map.of()));
-        }
-        return rows;
+        return new ArrayList<>(stats.values());
     }
 
     /** Reads one value of the expected kind, following back-references. */
@@ -263,7 +261,10 @@ final class ProfReader {
             throw fail(lineAt, "line number " + line + " is out of range");
         }
         String name = (String) value(Kind.STR);
-        return ScopeName.of(f, (int) line, name);
+        // one instance per function: cProfile writes a fresh tuple for every caller entry
+        ScopeName made = ScopeName.of(f, (int) line, name);
+        ScopeName known = names.putIfAbsent(made, made);
+        return known != null ? known : made;
     }
 
     private RawRow row(int code, int at) throws BadDumpException {

@@ -4,6 +4,7 @@ import dev.treeprof.CallStats;
 import dev.treeprof.ScopeName;
 import dev.treeprof.StatsRow;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,23 +93,84 @@ final class FunctionTable {
 
     /** Immutable rows, with callees derived by inverting every callers map. */
     List<StatsRow> rows() {
-        Map<ScopeName, Map<ScopeName, CallStats>> callersOf = new LinkedHashMap<>();
-        Map<ScopeName, Map<ScopeName, CallStats>> callees = new LinkedHashMap<>();
-        for (Map.Entry<ScopeName, Entry> e : entries.entrySet()) {
-            Map<ScopeName, CallStats> callers = callers(e.getValue());
-            callersOf.put(e.getKey(), callers);
-            for (Map.Entry<ScopeName, CallStats> c : callers.entrySet()) {
-                callees.computeIfAbsent(c.getKey(), k -> new LinkedHashMap<>()).put(e.getKey(), c.getValue());
-            }
-        }
         List<StatsRow> rows = new ArrayList<>(entries.size());
         for (Map.Entry<ScopeName, Entry> e : entries.entrySet()) {
             Entry v = e.getValue();
             // 0.0 + x is x: a row from one source keeps that source's exact value
             rows.add(new StatsRow(e.getKey(), v.totalCalls, v.primitiveCalls, v.tottime + seconds(v.tottimeNanos),
-                    v.cumtime + seconds(v.cumtimeNanos), callersOf.get(e.getKey()),
-                    callees.getOrDefault(e.getKey(), Map.of())));
+                    v.cumtime + seconds(v.cumtimeNanos), callers(v), Map.of()));
         }
-        return rows;
+        return withCallees(rows);
+    }
+
+    /**
+     * The rows (one per function, their callees ignored) with the callees every callers map
+     * implies, in the order pstats' {@code calc_callees} finds them: rows in order, then each
+     * row's callers in order. Callers maps are shared, not copied, and the inversion is built in
+     * arrays, so a large loaded profile is not held twice over in maps.
+     *
+     * @throws IllegalArgumentException if two rows have the same function
+     */
+    static List<StatsRow> withCallees(List<StatsRow> rows) {
+        int n = rows.size();
+        Map<ScopeName, Integer> index = new HashMap<>(Math.max(16, n * 2));
+        for (int i = 0; i < n; i++) {
+            if (index.put(rows.get(i).function(), i) != null) {
+                throw new IllegalArgumentException("two rows for " + rows.get(i).label());
+            }
+        }
+        int[] count = new int[n];
+        for (StatsRow r : rows) {
+            for (ScopeName caller : r.callers().keySet()) {
+                Integer c = index.get(caller);
+                if (c != null) {
+                    count[c]++;
+                }
+            }
+        }
+        // per callee: the calling rows and the pair's numbers (calls, primitive, tottime and cumtime bits)
+        ScopeName[][] calleeKeys = new ScopeName[n][];
+        long[][] calleeNumbers = new long[n][];
+        for (int i = 0; i < n; i++) {
+            if (count[i] > 0) {
+                calleeKeys[i] = new ScopeName[count[i]];
+                calleeNumbers[i] = new long[4 * count[i]];
+                count[i] = 0;
+            }
+        }
+        for (StatsRow r : rows) {
+            for (Map.Entry<ScopeName, CallStats> c : r.callers().entrySet()) {
+                Integer j = index.get(c.getKey());
+                if (j != null) {
+                    int k = count[j]++;
+                    CallStats v = c.getValue();
+                    calleeKeys[j][k] = r.function();
+                    long[] numbers = calleeNumbers[j];
+                    numbers[4 * k] = v.totalCalls();
+                    numbers[4 * k + 1] = v.primitiveCalls();
+                    numbers[4 * k + 2] = Double.doubleToRawLongBits(v.tottime());
+                    numbers[4 * k + 3] = Double.doubleToRawLongBits(v.cumtime());
+                }
+            }
+        }
+        index = null;
+        List<StatsRow> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            StatsRow r = rows.get(i);
+            Map<ScopeName, CallStats> callees = Map.of();
+            if (calleeKeys[i] != null) {
+                callees = new LinkedHashMap<>(count[i] * 2);
+                long[] numbers = calleeNumbers[i];
+                for (int k = 0; k < count[i]; k++) {
+                    callees.put(calleeKeys[i][k], new CallStats(numbers[4 * k], numbers[4 * k + 1],
+                            Double.longBitsToDouble(numbers[4 * k + 2]), Double.longBitsToDouble(numbers[4 * k + 3])));
+                }
+                calleeKeys[i] = null;
+                calleeNumbers[i] = null;
+            }
+            out.add(new StatsRow(r.function(), r.totalCalls(), r.primitiveCalls(), r.tottime(), r.cumtime(),
+                    r.callers(), callees));
+        }
+        return out;
     }
 }

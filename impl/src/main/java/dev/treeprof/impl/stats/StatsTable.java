@@ -150,9 +150,16 @@ public final class StatsTable implements Stats {
      * counts (a dump of Python's pure-Python {@code profile} module), printed and written back so.
      */
     public static StatsTable fromRows(List<StatsRow> rows, List<String> fileHeaders, boolean callerCounts) {
-        FunctionTable t = new FunctionTable();
-        rows.forEach(t::addRow);
-        return new StatsTable(new Table(t.rows(), callerCounts, Double.NaN), null, null, STDOUT, CallTree.empty(),
+        List<StatsRow> built;
+        try {
+            // one row per function, as a loaded file has: keep the rows' callers, derive the callees
+            built = FunctionTable.withCallees(rows);
+        } catch (IllegalArgumentException twoRowsForOneFunction) {
+            FunctionTable t = new FunctionTable();
+            rows.forEach(t::addRow);
+            built = t.rows();
+        }
+        return new StatsTable(new Table(built, callerCounts, Double.NaN), null, null, STDOUT, CallTree.empty(),
                 fileHeaders, Map.of(), 0, 0, StatsWriter.NONE);
     }
 

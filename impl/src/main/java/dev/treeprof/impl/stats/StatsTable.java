@@ -297,10 +297,15 @@ public final class StatsTable implements Stats {
         Map<String, String> allMeta = new LinkedHashMap<>(metadata);
         long start = startMillis;
         long duration = durationNanos;
+        // the sum is writable when any part is (a part made without a file layer has NONE)
+        StatsWriter sumWriter = writer;
         for (Stats o : others) {
             Objects.requireNonNull(o, "stats");
             if (o instanceof StatsTable) {
                 StatsTable s = (StatsTable) o;
+                if (sumWriter == StatsWriter.NONE) {
+                    sumWriter = s.writer;
+                }
                 s.baseRows().forEach(t::addRow);
                 totalTime += s.table().totalTime;
                 if (!s.baseRows().isEmpty()) {
@@ -322,7 +327,7 @@ public final class StatsTable implements Stats {
         // pstats adds the totals, not the rows again: the header's seconds stay bit for bit
         return new StatsTable(new Table(t.rows(), callerCounts != null && callerCounts, totalTime), null, null, out,
                 CallTree.of(allThreads),
-                allFiles, allMeta, start, duration, writer);
+                allFiles, allMeta, start, duration, sumWriter);
     }
 
     @Override

@@ -20,12 +20,14 @@ final class ThreadState {
 
     private static final VarHandle CACHED;
     private static final VarHandle LAST;
+    private static final VarHandle LOOKUP;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             CACHED = l.findVarHandle(ThreadState.class, "cachedSegment", Segment.class);
             LAST = l.findVarHandle(ThreadState.class, "lastSegment", Segment.class);
+            LOOKUP = l.findVarHandle(ThreadState.class, "lookupSegment", Segment.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -37,6 +39,15 @@ final class ThreadState {
     Segment cachedSegment;
     /** The segment last recorded into, kept across generations (a lookup's answer changes often). */
     private Segment lastSegment;
+    /**
+     * The segment of the profiler the first lookup last answered, valid while {@link #lookupGeneration}
+     * is current and the lookup answers that same profiler again: the common case with a lookup
+     * installed (scope after scope in one request) then costs the lookup and two compares. Keyed by
+     * the segment's own profiler rather than by a stored answer, so a stopped profiler's
+     * {@link #forget} leaves nothing of it here.
+     */
+    private Segment lookupSegment;
+    private int lookupGeneration = INVALID;
 
     TreeProfiler bound() {
         return bound;
@@ -46,28 +57,50 @@ final class ThreadState {
     void bind(TreeProfiler profiler) {
         bound = profiler;
         validGeneration = INVALID;
+        lookupGeneration = INVALID;
     }
 
     /**
      * Finds the segment this thread records into now (null when nothing records here) and caches
      * it for the generation. With lookups installed the answer depends on the calling context, so
-     * it is not cached across calls.
+     * the first lookup is asked on every call; while it answers the profiler it answered last, in
+     * the same generation, the segment found then is reused.
      */
     Segment resolve(ProfilerLookup[] lookups, TreeProfiler global, int generation) {
-        Segment s = segment(lookups, global);
+        if (lookups.length != 0) {
+            Profiler answer = ask(lookups[0]);
+            Segment known = lookupSegment;
+            // the same generation means no profiler started, stopped or cleared since the segment
+            // was found valid, so the same enabled profiler still records into the same segment
+            if (known != null && known.profiler == answer && lookupGeneration == generation) {
+                return known;
+            }
+            return resolveAgain(lookups, answer, global, generation);
+        }
+        return resolveAgain(lookups, null, global, generation);
+    }
+
+    /** The rest of {@link #resolve}, kept apart so the JIT inlines the common case alone. */
+    private Segment resolveAgain(ProfilerLookup[] lookups, Profiler answer, TreeProfiler global, int generation) {
+        Segment s = segment(lookups, answer, global);
         validGeneration = lookups.length == 0 ? generation : INVALID;
         cachedSegment = s;
         if (s != null && (!s.profiler.enabled || s.epoch != s.profiler.epoch())) {
             // stopped or cleared while we resolved: its forget() may have run before our writes
+            lookupGeneration = INVALID;
             forget(s);
+        } else if (s != null && s.profiler == answer) {
+            lookupSegment = s;
+            lookupGeneration = generation;
         }
         return s;
     }
 
-    private Segment segment(ProfilerLookup[] lookups, TreeProfiler global) {
+    /** The segment to record into; {@code firstAnswer} is what {@code lookups[0]} answered (if any). */
+    private Segment segment(ProfilerLookup[] lookups, Profiler firstAnswer, TreeProfiler global) {
         TreeProfiler p = null;
-        for (ProfilerLookup lookup : lookups) {
-            Profiler q = ask(lookup);
+        for (int i = 0; i < lookups.length; i++) {
+            Profiler q = i == 0 ? firstAnswer : ask(lookups[i]);
             if (q instanceof TreeProfiler && ((TreeProfiler) q).enabled) {
                 p = (TreeProfiler) q;
                 break;
@@ -100,6 +133,7 @@ final class ThreadState {
     void forget(Segment s) {
         CACHED.compareAndSet(this, s, null);
         LAST.compareAndSet(this, s, null);
+        LOOKUP.compareAndSet(this, s, null);
     }
 
     /** A lookup that throws is a bug in an integration; it must not reach the measured code. */

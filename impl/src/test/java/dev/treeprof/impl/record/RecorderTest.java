@@ -365,6 +365,94 @@ class RecorderTest {
         assertEquals(1, p.stats().row("c").totalCalls());
     }
 
+    /** A lookup whose answer changes between scopes, as requests interleave on one event loop. */
+    private static final class SwitchingLookup implements dev.treeprof.spi.ProfilerLookup {
+        volatile Profiler answer;
+
+        @Override
+        public Profiler current() {
+            return answer;
+        }
+    }
+
+    @Test
+    void eachScopeGoesToTheProfilerTheLookupAnswersAtThatScope() {
+        TreeProfiler first = new TreeProfiler(clock, 1000);
+        TreeProfiler second = new TreeProfiler(clock, 1000);
+        first.start();
+        second.start();
+        p.enable();
+        SwitchingLookup lookup = new SwitchingLookup();
+        Recorder.addLookup(lookup);
+        try {
+            for (int i = 0; i < 10; i++) {
+                lookup.answer = i % 3 == 0 ? second : first; // runs of the same answer, then a switch
+                timed(A, 1);
+                lookup.answer = null; // code outside any request: the thread's binding decides
+                timed(B, 1);
+            }
+            assertEquals(6, first.stats().row("a").totalCalls());
+            assertEquals(4, second.stats().row("a").totalCalls());
+            assertEquals(10, p.stats().row("b").totalCalls());
+
+            lookup.answer = first;
+            timed(A, 1);
+            first.clear(); // while this thread's last answer is a segment of the cleared recording
+            timed(A, 1);
+            timed(A, 1);
+            assertEquals(2, first.stats().row("a").totalCalls());
+
+            first.disable(); // the lookup still answers it: the thread's binding takes over
+            timed(C, 1);
+            assertNull(first.stats().row("c"));
+            assertEquals(1, p.stats().row("c").totalCalls());
+
+            first.start(); // and records again once restarted, into the same recording
+            timed(C, 1);
+            assertEquals(1, first.stats().row("c").totalCalls());
+            assertEquals(1, p.stats().row("c").totalCalls());
+        } finally {
+            Recorder.removeLookup(lookup);
+            first.disable();
+            second.disable();
+        }
+        assertNull(second.stats().row("b"));
+        assertNull(first.stats().row("b"));
+    }
+
+    @Test
+    void aThreadWhoseLookupAnsweredAFinishedProfilerDoesNotKeepItAlive() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor(); // one thread that outlives the profiler
+        SwitchingLookup lookup = new SwitchingLookup();
+        Recorder.addLookup(lookup);
+        try {
+            java.lang.ref.WeakReference<TreeProfiler> gone = recordOnceThroughLookup(pool, lookup);
+            for (int i = 0; i < 50 && gone.get() != null; i++) {
+                System.gc();
+                Thread.sleep(20);
+            }
+            assertNull(gone.get(), "the pool thread's cached lookup answer still holds the profiler and its tree");
+        } finally {
+            Recorder.removeLookup(lookup);
+            pool.shutdown();
+        }
+    }
+
+    private java.lang.ref.WeakReference<TreeProfiler> recordOnceThroughLookup(ExecutorService pool,
+            SwitchingLookup lookup) throws Exception {
+        TreeProfiler request = new TreeProfiler(clock, 1000);
+        request.start();
+        lookup.answer = request;
+        pool.submit(() -> {
+            timed(A, 1);
+            timed(A, 1);
+        }).get();
+        lookup.answer = null;
+        request.disable();
+        assertEquals(2, request.stats().row("a").totalCalls());
+        return new java.lang.ref.WeakReference<>(request);
+    }
+
     @Test
     void aThreadThatRecordsNothingMoreDoesNotKeepAFinishedProfilerAlive() throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor(); // one thread that outlives the profiler

@@ -55,6 +55,13 @@ final class ContextProfilers {
     /** Per Vertx instance: whether the slot works there. Guarded by itself. */
     private static final Map<Vertx, OwnerMode> MODES = new WeakHashMap<>();
     private static volatile OwnerMode last = new OwnerMode(null, false);
+    /**
+     * True while every Vertx instance seen uses the slot (the usual case): a lookup then reads the
+     * slot straight away, without finding the context's instance and its mode first. Turned off for
+     * good by the first instance that needs the fallback map; no context of such an instance can be
+     * bound before that, so while it is on, a context whose instance rejects the slot has nothing bound.
+     */
+    private static volatile boolean slotOnly = LOCAL != null;
     private static final AtomicBoolean WARNED_FALLBACK = new AtomicBoolean();
     private static final AtomicBoolean WARNED_FULL = new AtomicBoolean();
 
@@ -82,8 +89,23 @@ final class ContextProfilers {
         }
         try {
             Context ctx = Vertx.currentContext();
-            return ctx == null ? null : get(ctx);
+            if (ctx == null) {
+                return null;
+            }
+            return slotOnly ? slot(ctx) : get(ctx);
         } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** The slot of a context while every instance seen uses the slot. */
+    private static Profiler slot(Context ctx) {
+        try {
+            return LOCAL.get(ctx);
+        } catch (IllegalArgumentException e) {
+            // an instance built before the slot was registered (Vert.x rejects the slot there): learn
+            // its mode once, which turns slotOnly off, so this exception is not thrown per scope
+            mode(ctx);
             return null;
         }
     }
@@ -147,6 +169,9 @@ final class ContextProfilers {
             if (m == null) {
                 m = new OwnerMode(owner, probe(ctx));
                 MODES.put(owner, m);
+                if (!m.local) {
+                    slotOnly = false;
+                }
                 if (!m.local && LOCAL != null && WARNED_FALLBACK.compareAndSet(false, true)) {
                     LOG.info("treeprof: a Vertx instance was built before treeprof's context-local slot was registered "
                             + "(TreeprofVertxServiceProvider not loaded); its requests are tracked in a context map");

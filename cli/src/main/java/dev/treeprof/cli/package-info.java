@@ -1,6 +1,12 @@
 /**
  * The {@code treeprof} command line, on picocli.
  *
+ * <p><b>Dependencies.</b> The command is a front end of treeprof's file layer: besides the API it
+ * uses {@code dev.treeprof.impl.format} (formats by name, loading files and directories) and
+ * {@code dev.treeprof.impl.stats.StatsTable} directly, the one documented exception to "tools and
+ * integrations use the API only". It never uses the recorder ({@code dev.treeprof.impl.record});
+ * the architecture test in {@code src/test} holds it to that.
+ *
  * <p>Adding a subcommand: write one class, e.g. {@code ViewCommand}, annotated
  * {@code @Command(name = "view", mixinStandardHelpOptions = true, versionProvider = Version.class,
  * description = {"One-line summary for the command list.", "", "Details..."})} and implementing

@@ -7,6 +7,7 @@ import dev.treeprof.Scope;
 import dev.treeprof.ScopeName;
 import dev.treeprof.StatsRow;
 import dev.treeprof.impl.record.TreeProfiler;
+import dev.treeprof.impl.format.Dumps;
 import dev.treeprof.impl.stats.StatsTable;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +63,6 @@ final class Fixtures {
                         Map.of(REQUEST, new CallStats(2, 2, 0.012 * scale, 0.012 * scale)), Map.of()),
                 new StatsRow(RENDER, 1, 1, 0.007 * scale, 0.007 * scale,
                         Map.of(REQUEST, new CallStats(1, 1, 0.007 * scale, 0.007 * scale)), Map.of())),
-                List.of());
+                List.of()).withWriter(Dumps.WRITER);
     }
 }

@@ -7,6 +7,7 @@ import dev.treeprof.CallNode;
 import dev.treeprof.ScopeName;
 import dev.treeprof.ThreadTree;
 import dev.treeprof.impl.format.Dumps;
+import dev.treeprof.web.RequestInfo;
 import dev.treeprof.impl.stats.StatsTable;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -63,7 +64,8 @@ class MergeCommandTest {
         meta.put("request.startEpochMillis", Long.toString(start));
         meta.put("request.host", host);
         return StatsTable.fromThreads(List.of(ThreadTree.of("worker-1",
-                CallNode.of(ThreadTree.ROOT, 0, 0, 0, List.of(handler)))), meta, start, handler.totalNanos());
+                CallNode.of(ThreadTree.ROOT, 0, 0, 0, List.of(handler)))), meta, start, handler.totalNanos())
+                .withWriter(Dumps.WRITER);
     }
 
     /** Three hosts, each a directory of request profiles in JSON and pprof. */

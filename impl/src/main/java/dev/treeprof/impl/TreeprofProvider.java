@@ -97,6 +97,6 @@ public final class TreeprofProvider implements ProfilerProvider {
 
     @Override
     public Stats emptyStats() {
-        return StatsTable.empty();
+        return StatsTable.empty().withWriter(Dumps.WRITER);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import dev.treeprof.impl.stats.StatsTable;
+import dev.treeprof.impl.stats.StatsWriter;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -62,6 +63,25 @@ public final class Dumps {
     private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
     private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
             "Nov", "Dec"};
+
+    /** This file layer as the writer of the tables it loads and the recorder makes. */
+    public static final StatsWriter WRITER = new StatsWriter() {
+        @Override
+        public void write(StatsTable stats, Path file) throws IOException {
+            Dumps.write(stats, file);
+        }
+
+        @Override
+        public void write(StatsTable stats, OutputStream out, String format) throws IOException {
+            DumpFormat f = DumpFormat.forName(format);
+            if (f == null) {
+                throw new IllegalArgumentException("unknown dump format '" + format
+                        + "': use prof, json, speedscope, trace, folded or pprof");
+            }
+            Dumps.write(stats, out, f);
+            out.flush();
+        }
+    };
 
     private Dumps() {
     }
@@ -287,6 +307,10 @@ public final class Dumps {
      * @throws IOException when it cannot be read
      */
     public static StatsTable read(Path file) throws IOException {
+        return readFile(file).withWriter(WRITER);
+    }
+
+    private static StatsTable readFile(Path file) throws IOException {
         String name = file.toString();
         byte[] data;
         FileTime mtime;
@@ -360,7 +384,7 @@ public final class Dumps {
     /** Merges loaded stats as pstats' {@code add}; no stats give an empty table. */
     static StatsTable merge(List<StatsTable> all) {
         if (all.isEmpty()) {
-            return StatsTable.empty();
+            return StatsTable.empty().withWriter(WRITER);
         }
         if (all.size() == 1) {
             return all.get(0);

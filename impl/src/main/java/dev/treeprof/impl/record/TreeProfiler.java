@@ -3,6 +3,7 @@ package dev.treeprof.impl.record;
 import dev.treeprof.Binding;
 import dev.treeprof.Profiler;
 import dev.treeprof.Stats;
+import dev.treeprof.impl.format.Dumps;
 import dev.treeprof.impl.stats.StatsTable;
 import dev.treeprof.ThreadTree;
 import dev.treeprof.CallNode;
@@ -285,7 +286,7 @@ public final class TreeProfiler implements Profiler {
     public Stats stats() {
         long stop = enabled ? clock.nanoTime() : stoppedNanos;
         long duration = everStarted ? Math.max(0, stop - startedNanos) : 0;
-        return StatsTable.fromThreads(threadProfiles(), startedMillis, duration);
+        return StatsTable.fromThreads(threadProfiles(), startedMillis, duration).withWriter(Dumps.WRITER);
     }
 
     /** Like cProfile's {@code Profile.print_stats()}: directories stripped, sorted by standard name. */

@@ -6,8 +6,6 @@ import dev.treeprof.ScopeName;
 import dev.treeprof.Stats;
 import dev.treeprof.StatsRow;
 import dev.treeprof.CallTree;
-import dev.treeprof.impl.format.DumpFormat;
-import dev.treeprof.impl.format.Dumps;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -46,6 +44,7 @@ public final class StatsTable implements Stats {
     private final Map<String, String> metadata;
     private final long startMillis;
     private final long durationNanos;
+    private final StatsWriter writer;
 
     /** pstats' rows in first-seen order (its dict order, used for totals and "Random listing order"), with their totals. */
     private static final class Table {
@@ -102,7 +101,7 @@ public final class StatsTable implements Stats {
 
     private StatsTable(Table table, List<StatsRow> rows, String orderedBy, Consumer<String> out,
                        CallTree tree, List<String> files, Map<String, String> metadata,
-                       long startMillis, long durationNanos) {
+                       long startMillis, long durationNanos, StatsWriter writer) {
         this.table = table;
         this.rows = rows == null ? null : List.copyOf(rows);
         this.orderedBy = orderedBy;
@@ -112,6 +111,7 @@ public final class StatsTable implements Stats {
         this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         this.startMillis = startMillis;
         this.durationNanos = durationNanos;
+        this.writer = writer;
     }
 
     /** The flat table, flattened from the trees on first use (a race flattens twice, to equal tables). */
@@ -137,7 +137,7 @@ public final class StatsTable implements Stats {
     public static StatsTable fromThreads(List<ThreadTree> threads, Map<String, String> metadata,
                                          long startMillis, long durationNanos) {
         return new StatsTable(null, null, null, STDOUT, CallTree.of(threads), List.of(), metadata, startMillis,
-                durationNanos);
+                durationNanos, StatsWriter.NONE);
     }
 
     /** Stats of flat rows without trees, e.g. loaded from a {@code .prof} file. */
@@ -160,7 +160,7 @@ public final class StatsTable implements Stats {
             built = t.rows();
         }
         return new StatsTable(new Table(built, callerCounts, Double.NaN), null, null, STDOUT, CallTree.empty(),
-                fileHeaders, Map.of(), 0, 0);
+                fileHeaders, Map.of(), 0, 0, StatsWriter.NONE);
     }
 
     /**
@@ -173,11 +173,12 @@ public final class StatsTable implements Stats {
     }
 
     public static StatsTable empty() {
-        return new StatsTable(new Table(List.of()), null, null, STDOUT, CallTree.empty(), List.of(), Map.of(), 0, 0);
+        return new StatsTable(new Table(List.of()), null, null, STDOUT, CallTree.empty(), List.of(), Map.of(), 0, 0,
+                StatsWriter.NONE);
     }
 
     private StatsTable with(List<StatsRow> newRows, String newOrder, Consumer<String> newOut) {
-        return new StatsTable(table, newRows, newOrder, newOut, tree, files, metadata, startMillis, durationNanos);
+        return new StatsTable(table, newRows, newOrder, newOut, tree, files, metadata, startMillis, durationNanos, writer);
     }
 
     /** The same stats with these metadata entries added (later values win). */
@@ -185,12 +186,18 @@ public final class StatsTable implements Stats {
     public StatsTable withMetadata(Map<String, String> more) {
         Map<String, String> m = new LinkedHashMap<>(metadata);
         m.putAll(more);
-        return new StatsTable(table, rows, orderedBy, out, tree, files, m, startMillis, durationNanos);
+        return new StatsTable(table, rows, orderedBy, out, tree, files, m, startMillis, durationNanos, writer);
+    }
+
+    /** The same stats, written by this file layer. */
+    public StatsTable withWriter(StatsWriter w) {
+        return new StatsTable(table, rows, orderedBy, out, tree, files, metadata, startMillis, durationNanos,
+                Objects.requireNonNull(w, "writer"));
     }
 
     /** The same stats with the lines pstats prints for the files they were loaded from. */
     public StatsTable withFileHeaders(List<String> headers) {
-        return new StatsTable(table, rows, orderedBy, out, tree, headers, metadata, startMillis, durationNanos);
+        return new StatsTable(table, rows, orderedBy, out, tree, headers, metadata, startMillis, durationNanos, writer);
     }
 
     /** The per-thread call trees, empty when the stats came from flat rows. */
@@ -270,7 +277,7 @@ public final class StatsTable implements Stats {
         }
         Table before = table();
         return new StatsTable(new Table(t.rows(), before.callerCounts, before.totalTime), null, null, out,
-                CallTree.of(strippedThreads), files, metadata, startMillis, durationNanos);
+                CallTree.of(strippedThreads), files, metadata, startMillis, durationNanos, writer);
     }
 
     private static ScopeName basename(ScopeName n) {
@@ -290,10 +297,15 @@ public final class StatsTable implements Stats {
         Map<String, String> allMeta = new LinkedHashMap<>(metadata);
         long start = startMillis;
         long duration = durationNanos;
+        // the sum is writable when any part is (a part made without a file layer has NONE)
+        StatsWriter sumWriter = writer;
         for (Stats o : others) {
             Objects.requireNonNull(o, "stats");
             if (o instanceof StatsTable) {
                 StatsTable s = (StatsTable) o;
+                if (sumWriter == StatsWriter.NONE) {
+                    sumWriter = s.writer;
+                }
                 s.baseRows().forEach(t::addRow);
                 totalTime += s.table().totalTime;
                 if (!s.baseRows().isEmpty()) {
@@ -315,7 +327,7 @@ public final class StatsTable implements Stats {
         // pstats adds the totals, not the rows again: the header's seconds stay bit for bit
         return new StatsTable(new Table(t.rows(), callerCounts != null && callerCounts, totalTime), null, null, out,
                 CallTree.of(allThreads),
-                allFiles, allMeta, start, duration);
+                allFiles, allMeta, start, duration, sumWriter);
     }
 
     @Override
@@ -522,7 +534,7 @@ public final class StatsTable implements Stats {
         }
         Map<String, Stats> result = new LinkedHashMap<>();
         grouped.forEach((name, list) -> result.put(name, new StatsTable(null, null, null, out, CallTree.of(list),
-                List.of(), metadata, startMillis, durationNanos)));
+                List.of(), metadata, startMillis, durationNanos, writer)));
         return Collections.unmodifiableMap(result);
     }
 
@@ -534,19 +546,12 @@ public final class StatsTable implements Stats {
 
     @Override
     public void dumpStats(Path file) throws IOException {
-        Dumps.write(this, file);
+        writer.write(this, file);
     }
 
     @Override
     public void dumpStats(OutputStream stream, String format) throws IOException {
-        Objects.requireNonNull(stream, "stream");
-        DumpFormat f = DumpFormat.forName(Objects.requireNonNull(format, "format"));
-        if (f == null) {
-            throw new IllegalArgumentException("unknown dump format '" + format
-                    + "': use prof, json, speedscope, trace or folded");
-        }
-        Dumps.write(this, stream, f);
-        stream.flush();
+        writer.write(this, Objects.requireNonNull(stream, "stream"), Objects.requireNonNull(format, "format"));
     }
 
     @Override

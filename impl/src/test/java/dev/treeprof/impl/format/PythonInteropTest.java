@@ -255,7 +255,7 @@ class PythonInteropTest {
                 new StatsRow(work, 3_000_000_005L, 3_000_000_001L, 0.75, 0.75,
                         Map.of(main, new CallStats(3_000_000_000L, 2_999_999_999L, 0.5, 0.5),
                                 orphan, new CallStats(5, 2, 0.25, 0.25)), Map.of())),
-                List.of());
+                List.of()).withWriter(Dumps.WRITER);
         Path prof = dir.resolve("big.prof");
         t.dumpStats(prof);
         List<String> expected = pstats(dir, prof);

@@ -8,6 +8,7 @@ import dev.treeprof.CallNode;
 import dev.treeprof.ScopeName;
 import dev.treeprof.Stats;
 import dev.treeprof.ThreadTree;
+import dev.treeprof.impl.format.Dumps;
 import dev.treeprof.impl.stats.StatsTable;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +37,8 @@ class ProfileGroupsTest {
         if (host != null) {
             meta.put(RequestInfo.META_HOST, host);
         }
-        return StatsTable.fromThreads(List.of(ThreadTree.of("worker-1", root)), meta, start, 2_000_000);
+        return StatsTable.fromThreads(List.of(ThreadTree.of("worker-1", root)), meta, start, 2_000_000)
+                .withWriter(Dumps.WRITER);
     }
 
     private final List<Stats> fleet = List.of(

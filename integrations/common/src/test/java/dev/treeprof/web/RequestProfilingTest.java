@@ -497,6 +497,46 @@ class RequestProfilingTest {
     }
 
     @Test
+    @Timeout(60)
+    void aWriterFarSlowerThanTheRequestsDropsAndCountsAndNeverBlocksARequest() throws Exception {
+        CountDownLatch writerStuck = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger written = new AtomicInteger();
+        RequestProfiling profiling = new RequestProfiling(ProfilerOptions.builder().noOutput()
+                .profileDir(tmp.resolve("slow")).writeQueueCapacity(5).recentCapacity(10)
+                .profileWriter((stats, file) -> {
+                    writerStuck.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    written.incrementAndGet();
+                    Files.write(file, new byte[1]);
+                }).build());
+        List<CompletionStage<RequestProfile>> stages = new ArrayList<>();
+        ProfiledRequest first = profiling.begin("GET", "/slow/0");
+        first.finish(200);
+        assertTrue(writerStuck.await(30, TimeUnit.SECONDS), "the writer took the first file");
+        for (int i = 1; i <= 50; i++) {
+            ProfiledRequest req = profiling.begin("GET", "/slow/" + i);
+            try (Binding b = req.enter(); Scope s = Profile.scope(HANDLER)) {
+                Thread.onSpinWait();
+            }
+            // Returns at once although the writer is stuck: finishing never waits for the disk.
+            stages.add(req.finish(200));
+        }
+        assertTrue(profiling.queuedOutputs() <= 5 + 1, "the queue is bounded: " + profiling.queuedOutputs());
+        assertEquals(50 - 5, profiling.recent().droppedOutputs(), "past the queue, reports and files are dropped");
+        assertEquals(10, profiling.recent().size(), "the profiles themselves stay in memory, bounded too");
+        release.countDown();
+        for (CompletionStage<RequestProfile> stage : stages) {
+            assertNotNull(await(stage));
+        }
+        assertEquals(1 + 5, written.get(), "the first file and the five queued ones");
+    }
+
+    @Test
     void failingOutputDoesNotLoseTheProfile() throws Exception {
         RequestProfiling profiling = new RequestProfiling(ProfilerOptions.builder()
                 .output(report -> { throw new IllegalStateException("closed stream"); }).build());

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Load test of the request profiling middleware (issue "Under load"): each server mode in its own
+# JVM, driven by wrk over loopback only, the unprofiled baseline interleaved, bounded in time.
+# Not part of the test command. Prints a table and writes results/load.tsv and results/LOAD.md.
+#
+#   benchmarks/load.sh [--rounds N] [--duration SECONDS] [--no-build]
+#   benchmarks/load.sh --soak [--duration SECONDS]     undertow with a .prof per request, default 600 s
+#
+# Modes (see LoadServer): off (no profiler), memory (every request profiled, kept in memory, no
+# output), report (werkzeug's report to a null stream), prof (a .prof file per request), sampled
+# (1% profiled, with files). wrk: 1 thread, 32 connections, as in the issue.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+rounds=2
+duration=10
+warmup=5
+build=1
+soak=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) rounds=$2; shift ;;
+    --duration) duration=$2; shift ;;
+    --no-build) build=0 ;;
+    --soak) soak=1; duration=600 ;;
+    *) echo "unknown option: $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if ! command -v wrk >/dev/null 2>&1; then
+  apt-get update -q && apt-get install -y -q wrk
+fi
+if [ "$build" = 1 ]; then
+  (cd .. && mvn -B -q -ntp -pl benchmarks -am -DskipTests package)
+fi
+JAR=target/benchmarks.jar
+JAVA=${JAVA:-java}
+mkdir -p results
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# run FRAMEWORK MODE ROUND -> appends one line to results/load.tsv
+run() {
+  local fw=$1 mode=$2 round=$3 port dir log pid out
+  port=$(free_port)
+  dir=$(mktemp -d /tmp/treeprof-load.XXXXXX)
+  log=$(mktemp)
+  "$JAVA" -Xmx1g -XX:+UseG1GC -cp "$JAR" dev.treeprof.benchmarks.load.LoadServer "$fw" "$mode" "$port" "$dir/profiles" >"$log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$port/ready" && break
+    sleep 0.1
+  done
+  wrk -t1 -c32 -d"${warmup}s" "http://127.0.0.1:$port/orders/42" >/dev/null
+  out=$(wrk -t1 -c32 -d"${duration}s" --latency "http://127.0.0.1:$port/orders/42")
+  sleep 1 # let the background writer drain what it can
+  local heap
+  heap=$(curl -s "http://127.0.0.1:$port/_heap")
+  local files bytes
+  files=$(find "$dir/profiles" -maxdepth 1 -type f ! -name '.*' 2>/dev/null | wc -l)
+  bytes=$(du -sb "$dir/profiles" 2>/dev/null | cut -f1)
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  python3 - "$fw" "$mode" "$round" "$files" "${bytes:-0}" "$heap" <<PY >>results/load.tsv
+import re, sys
+fw, mode, rnd, files, nbytes, heap = sys.argv[1:7]
+out = """$out"""
+def ms(v):
+    n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
+    return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+p99 = ms(re.search(r"99%\s+(\S+)", out).group(1))
+errors = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+errors += int(non2xx.group(1)) if non2xx else 0
+h = dict(kv.split("=") for kv in heap.split())
+print("\t".join([fw, mode, rnd, "%.0f" % rps, "%.2f" % p99, str(errors), h.get("used", "0"), h.get("recent", "0"),
+                 h.get("dropped", "0"), files, nbytes]))
+PY
+  tail -1 results/load.tsv
+  rm -rf "$dir" "$log"
+}
+
+echo -e "framework\tmode\tround\treq_per_s\tp99_ms\terrors\theap_used_after\trecent\tdropped_outputs\tfiles\tbytes" >results/load.tsv
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "$soak" = 1 ]; then
+  run undertow off 1
+  run undertow prof 1
+  exit 0
+fi
+for round in $(seq 1 "$rounds"); do
+  for fw in undertow vertx; do
+    for mode in off memory report prof sampled off; do
+      run "$fw" "$mode" "$round"
+    done
+  done
+done
+
+python3 - <<'PY'
+import csv, statistics
+rows = list(csv.DictReader(open("results/load.tsv"), delimiter="\t"))
+targets = {"memory": 0.90, "report": 0.75, "prof": 0.60, "sampled": 0.97}
+lines = ["| server | mode | req/s (median) | vs unprofiled | target | p99 ms | p99 vs unprofiled | errors | heap after load | dropped outputs | files |",
+         "|---|---|---|---|---|---|---|---|---|---|---|"]
+for fw in ("undertow", "vertx"):
+    base = [r for r in rows if r["framework"] == fw and r["mode"] == "off"]
+    base_rps = statistics.median(float(r["req_per_s"]) for r in base)
+    base_p99 = statistics.median(float(r["p99_ms"]) for r in base)
+    for mode in ("off", "memory", "report", "prof", "sampled"):
+        rs = [r for r in rows if r["framework"] == fw and r["mode"] == mode]
+        rps = statistics.median(float(r["req_per_s"]) for r in rs)
+        p99 = statistics.median(float(r["p99_ms"]) for r in rs)
+        ratio = rps / base_rps
+        t = targets.get(mode)
+        verdict = "" if t is None else ("PASS" if ratio >= t else "MISS") + " (>= %.0f%%)" % (t * 100)
+        if mode == "memory":
+            verdict += ", p99 " + ("PASS" if p99 <= 1.5 * base_p99 else "MISS") + " (<= 1.5x)"
+        heap = max(int(r["heap_used_after"]) for r in rs) / 2**20
+        lines.append("| %s | %s | %.0f (%s) | %.0f%% | %s | %.2f | %.2fx | %d | %.0f MiB | %s | %s |" % (
+            fw, mode, rps, ", ".join(r["req_per_s"] for r in rs), ratio * 100, verdict, p99, p99 / base_p99,
+            sum(int(r["errors"]) for r in rs), heap, max(r["dropped_outputs"] for r in rs),
+            max(r["files"] for r in rs)))
+open("results/LOAD.md", "w").write("\n".join(lines) + "\n")
+print("\n".join(lines))
+PY

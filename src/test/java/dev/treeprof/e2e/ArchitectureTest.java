@@ -1,0 +1,89 @@
+package dev.treeprof.e2e;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layering the modules promise, checked on their compiled main classes:
+ * <ul>
+ *   <li>the API depends on nothing of treeprof but itself;</li>
+ *   <li>the web integrations and the viewer use the API only, so they run with any
+ *       implementation (the way OpenTelemetry's instrumentations need only its API);</li>
+ *   <li>the command line tool uses the API, plus the implementation's file layer
+ *       ({@code dev.treeprof.impl.format}: formats by name, loading directories), as its package
+ *       documentation says; never the recorder;</li>
+ *   <li>no package depends on itself through others.</li>
+ * </ul>
+ */
+class ArchitectureTest {
+
+    private static final Path ROOT = Path.of("").toAbsolutePath().getParent().getParent();
+    private static JavaClasses all;
+
+    /** The main classes of every module, read from their build output (the reactor builds them first). */
+    @BeforeAll
+    static void importModules() {
+        List<Path> dirs = new ArrayList<>();
+        for (String module : new String[] {"api", "impl", "cli", "viewer", "integrations/common",
+                "integrations/undertow", "integrations/vertx"}) {
+            Path classes = ROOT.resolve(module).resolve("target/classes");
+            assertTrue(Files.isDirectory(classes), "build " + module + " first: no " + classes);
+            dirs.add(classes);
+        }
+        all = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPaths(dirs);
+    }
+
+    @Test
+    void theApiDependsOnNothingButItselfAndTheJdk() {
+        classes().that().resideInAnyPackage("dev.treeprof", "dev.treeprof.spi")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.treeprof", "dev.treeprof.spi", "java..")
+                .check(all);
+    }
+
+    @Test
+    void integrationsAndTheViewerUseTheApiOnly() {
+        noClasses().that().resideInAnyPackage("dev.treeprof.web..", "dev.treeprof.undertow..", "dev.treeprof.vertx..",
+                        "dev.treeprof.viewer..")
+                .should().dependOnClassesThat().resideInAPackage("dev.treeprof.impl..")
+                .because("integrations compile against treeprof-api alone and run with any implementation")
+                .check(all);
+    }
+
+    @Test
+    void theCommandLineToolUsesTheFileLayerButNeverTheRecorder() {
+        noClasses().that().resideInAPackage("dev.treeprof.cli..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.treeprof.impl.record..", "dev.treeprof.impl")
+                .because("the command reads and writes files; it records nothing")
+                .check(all);
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("dev.treeprof.(**)").should().beFreeOfCycles().check(all);
+    }
+
+    @Test
+    void theImplementationsPackagesAreLayered() {
+        // record -> stats, format -> stats; stats knows neither (it is the pure pstats model).
+        noClasses().that().resideInAPackage("dev.treeprof.impl.stats..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.treeprof.impl.format..",
+                        "dev.treeprof.impl.record..")
+                .check(all);
+        noClasses().that().resideInAPackage("dev.treeprof.impl.format..")
+                .should().dependOnClassesThat().resideInAPackage("dev.treeprof.impl.record..")
+                .check(all);
+    }
+}

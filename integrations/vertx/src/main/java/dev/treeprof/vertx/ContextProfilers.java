@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  *       loader, a shaded jar without service files), an identity map from context to profiler.
  *       Entries leave it when the request ends; it holds at most {@value #FALLBACK_CAPACITY}.</li>
  * </ul>
- * Which store an instance uses is probed once and cached, so a lookup costs a volatile read,
- * {@code Vertx.currentContext()}, an identity compare and a slot (or map) read, and never
+ * Which store an instance uses is probed once and cached. While every instance uses the slot, a
+ * lookup costs two volatile reads, {@code Vertx.currentContext()} and the slot read; once some
+ * instance needs the map, an identity compare of the context's instance is added. It never
  * allocates.
  */
 final class ContextProfilers {

@@ -307,6 +307,7 @@ class BrowserTest {
     void theTableSortsInPstatsOrderForEveryKeyAndRestrictsAsPrintStats() throws IOException {
         open("#/profile?f=" + SHOP);
         waitFrames(4);
+        screenshot("icicle");
         Stats stats = Stats.load(dir.resolve("GET.shop.json"));
         for (String key : new String[] {"calls", "cumulative", "time", "pcalls", "filename", "line", "name", "nfl", "stdname"}) {
             new Select(driver.findElement(By.id("sort-key"))).selectByValue(key);

@@ -382,7 +382,8 @@
   // ---------------------------------------------------------------- list page
 
   // selected maps a key (an entry id, or a route's key in the grouped view) to its profile ids
-  const listState = { data: null, version: 0, timer: null, selected: new Map() };
+  const LIST_ROWS = 500;
+  const listState = { data: null, version: 0, timer: null, selected: new Map(), limit: LIST_ROWS };
 
   // the route the application named (request.route), else the path with id-like segments folded
   function routeOf(e) {
@@ -523,7 +524,8 @@
         }, c[1]));
       }
       const body = el('tbody');
-      const shown = rows.slice(0, 5000);
+      // thousands of rows cost seconds of layout on every update: show the first ones, sorted
+      const shown = rows.slice(0, listState.limit);
       for (const e of shown) {
         const link = el('a', { href: hashOf('/profile', new URLSearchParams([['f', e.id]])) }, e.path || e.name);
         const box = el('input', { type: 'checkbox', 'aria-label': 'select ' + e.name, checked: listState.selected.has(e.id), disabled: !!e.error,
@@ -540,7 +542,9 @@
           el('td', { text: e.pending ? '' : String(e.calls) }), el('td', { class: 'name', text: e.top || '' }), el('td', { class: 'name', text: e.name })));
       }
       const table = el('table', { class: 'grid', id: 'entries' }, el('thead', null, head), body);
-      return rows.length > shown.length ? el('div', null, table, el('p', { class: 'muted', text: (rows.length - shown.length) + ' more: filter to see them' })) : table;
+      if (rows.length <= shown.length) return table;
+      return el('div', null, table, el('p', { class: 'muted' }, (rows.length - shown.length) + ' more: filter or sort to see them, or ',
+        el('button', { type: 'button', id: 'show-more', onclick: () => { listState.limit += LIST_ROWS; render(); } }, 'show ' + LIST_ROWS + ' more')));
     }
 
     function groupTable(rows) {

@@ -41,7 +41,9 @@ final class JsonDumpWriter {
     static void write(StatsTable stats, OutputStream out, JsonFactory factory) throws IOException {
         List<ThreadTree> threads = stats.threads();
         List<StatsRow> extra;
-        if (threads.isEmpty()) {
+        if (stats.rowsAreTheTrees()) {
+            extra = List.of(); // recorded stats: the trees say everything, no table to compare
+        } else if (threads.isEmpty()) {
             extra = stats.sortStats().rows();
         } else {
             extra = extraRows(stats.sortStats().rows(),

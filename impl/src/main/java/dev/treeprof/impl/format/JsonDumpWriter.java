@@ -22,7 +22,7 @@ import java.util.Map;
 
 /**
  * Writes treeprof's lossless JSON (format {@value #FORMAT}, version {@value #VERSION}); the
- * layout is documented in {@code cli/README-formats.md} and read back by {@link JsonDumpReader}.
+ * layout is documented in the README (section ".json: treeprof's lossless format") and read back by {@link JsonDumpReader}.
  *
  * <p>Trees are written as flat pre-order node lists with parent indices rather than as nested
  * objects, so a tree of any depth stays within JSON parsers' nesting limits.

@@ -33,13 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
  * warning, with one frame per function (no per-event extras in the frame's name), and with the
  * tree treeprof recorded, each event exactly where the layout puts it.
  *
- * <p>Needs node and the package, which {@code .ci/run} installs into {@code .ci/node} (run
- * {@code npm install --prefix .ci/node speedscope@1.25.0} at the repository root); the property
- * {@code treeprof.speedscope} may name another package directory. Without them this test fails,
- * it does not skip.
+ * <p>Needs node and the package, which {@code .ci/run} installs into {@code .ci/node} at the
+ * repository root; when it is missing there the test installs it with npm first. The property
+ * {@code treeprof.speedscope} may name another package directory. Without node, or without the
+ * package and a way to install it, this test fails: it does not skip.
  */
 class SpeedscopeImportTest {
 
+    private static final String SPEEDSCOPE_VERSION = "1.25.0";
     private static final String[] NAMES = {"fib", "parse", "db.query", "render", "walk", "Shop.java:12(load)"};
 
     /** Random recursive work on two threads, on a clock advancing by odd nanosecond amounts. */
@@ -249,26 +250,59 @@ class SpeedscopeImportTest {
         return byFile;
     }
 
-    /** The speedscope package: -Dtreeprof.speedscope, else .ci/node/node_modules/speedscope above the module. */
-    private static Path speedscopePackage() {
+    /**
+     * The speedscope package: -Dtreeprof.speedscope, else .ci/node/node_modules/speedscope at the
+     * repository root, installed there with npm on first use when missing (as .ci/run does).
+     */
+    private static Path speedscopePackage() throws IOException, InterruptedException {
         String configured = System.getProperty("treeprof.speedscope");
         if (configured != null) {
             return checked(Path.of(configured));
         }
+        Path root = null;
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path candidate = d.resolve(".ci/node/node_modules/speedscope");
-            if (Files.isDirectory(candidate)) {
-                return checked(candidate);
+            if (Files.isRegularFile(d.resolve(".ci/run"))) {
+                root = d;
+                break;
             }
         }
-        throw new AssertionError("the speedscope npm package is needed: run 'npm install --prefix .ci/node "
-                + "speedscope@1.25.0' at the repository root (.ci/run does), or set -Dtreeprof.speedscope");
+        if (root == null) {
+            throw new AssertionError("no repository root (.ci/run) above " + Path.of("").toAbsolutePath()
+                    + "; set -Dtreeprof.speedscope to the speedscope package directory");
+        }
+        Path pkg = root.resolve(".ci/node/node_modules/speedscope");
+        if (!Files.isDirectory(pkg)) {
+            npmInstall(root.resolve(".ci/node"));
+        }
+        return checked(pkg);
     }
 
-    private static Path checked(Path dir) {
+    private static void npmInstall(Path prefix) throws IOException, InterruptedException {
+        List<String> cmd = List.of("npm", "install", "--no-audit", "--no-fund", "--no-save", "--prefix",
+                prefix.toString(), "speedscope@" + SPEEDSCOPE_VERSION);
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new AssertionError("npm is needed to install speedscope for this test (.ci/run installs node, npm "
+                    + "and the package): " + e.getMessage(), e);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("npm install did not finish in 300 s");
+        }
+        assertEquals(0, p.exitValue(), String.join(" ", cmd) + " failed:\n" + out);
+    }
+
+    private static Path checked(Path dir) throws IOException {
         Path release = dir.resolve("dist/release");
         if (!Files.isDirectory(release)) {
             throw new AssertionError(dir + " is not the speedscope package (no dist/release)");
+        }
+        String manifest = Files.readString(dir.resolve("package.json"));
+        if (!manifest.matches("(?s).*\"version\"\\s*:\\s*\"" + SPEEDSCOPE_VERSION.replace(".", "\\.") + "\".*")) {
+            throw new AssertionError(dir + " is not speedscope " + SPEEDSCOPE_VERSION + ", the version this test reads");
         }
         return dir;
     }

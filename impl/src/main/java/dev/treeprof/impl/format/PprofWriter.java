@@ -37,7 +37,7 @@ final class PprofWriter {
     /**
      * Paths deeper than this are cut: everything below is summed into one sample ending in
      * {@link #TRUNCATED}. Each sample repeats its whole stack, so a file grows with the square of
-     * the depth; Go's own profiler keeps 64 frames at most.
+     * the depth; Go's runtime records a few dozen frames at most.
      */
     static final int MAX_DEPTH = 1024;
 

@@ -58,8 +58,11 @@ run() {
   local heap
   heap=$(curl -s "http://127.0.0.1:$port/_heap")
   local files bytes
-  files=$(find "$dir/profiles" -maxdepth 1 -type f ! -name '.*' 2>/dev/null | wc -l)
-  bytes=$(du -sb "$dir/profiles" 2>/dev/null | cut -f1)
+  files=0 bytes=0
+  if [ -d "$dir/profiles" ]; then
+    files=$(find "$dir/profiles" -maxdepth 1 -type f ! -name '.*' | wc -l)
+    bytes=$( (du -sb "$dir/profiles" 2>/dev/null || true) | cut -f1)
+  fi
   kill "$pid"; wait "$pid" 2>/dev/null || true
   python3 - "$fw" "$mode" "$round" "$files" "${bytes:-0}" "$heap" <<PY >>results/load.tsv
 import re, sys

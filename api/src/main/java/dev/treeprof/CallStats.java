@@ -12,6 +12,10 @@ public final class CallStats {
     private final double tottime;
     private final double cumtime;
 
+    /**
+     * Made by implementations of the SPI, by loaders and by tests; applications get rows from
+     * {@link Stats}. Public because implementations live in other packages.
+     */
     public CallStats(long totalCalls, long primitiveCalls, double tottime, double cumtime) {
         this.totalCalls = totalCalls;
         this.primitiveCalls = primitiveCalls;

@@ -23,6 +23,10 @@ public final class StatsRow {
     private final Map<ScopeName, CallStats> callers;
     private final Map<ScopeName, CallStats> callees;
 
+    /**
+     * Made by implementations of the SPI, by loaders and by tests; applications get rows from
+     * {@link Stats}. Public because implementations live in other packages.
+     */
     public StatsRow(ScopeName function, long totalCalls, long primitiveCalls, double tottime, double cumtime,
                     Map<ScopeName, CallStats> callers, Map<ScopeName, CallStats> callees) {
         this.function = function;

@@ -75,6 +75,19 @@ class NoImplementationTest {
     }
 
     @Test
+    void applicationCodeCanReadTheRecordingSwitchButNeverSetIt() {
+        for (java.lang.reflect.Method m : dev.treeprof.spi.RecordingSwitch.class.getMethods()) {
+            assertFalse(java.lang.reflect.Modifier.isStatic(m.getModifiers()) && m.getName().equals("set"),
+                    "no public static setter: " + m);
+        }
+        assertEquals(0, dev.treeprof.spi.RecordingSwitch.Control.class.getConstructors().length,
+                "only the API makes the control, for the bound provider");
+        Profile.enable();
+        assertFalse(dev.treeprof.spi.RecordingSwitch.isOn(), "the no-op provider never turns it on");
+        Profile.disable();
+    }
+
+    @Test
     void loadingAndDumpingSayWhatIsMissing() {
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                 () -> Stats.load(Path.of("x.prof")));

@@ -26,6 +26,14 @@ public interface ProfilerProvider {
         return ProviderBinding.PROVIDER;
     }
 
+    /**
+     * Called once, when the API binds to this provider, with the only handle that turns
+     * {@link RecordingSwitch} on and off: keep it and set it while any profiler records. A provider
+     * that is found but not bound never receives it.
+     */
+    default void bound(RecordingSwitch.Control recordingSwitch) {
+    }
+
     /** Opens a scope on the current thread in whatever profiler is current there. Hot path. */
     Scope enter(ScopeName name);
 

@@ -8,9 +8,21 @@ import java.util.ServiceLoader;
 /** Binds the API to a provider once, on first use (the JVM's class initialisation makes it safe). */
 final class ProviderBinding {
 
-    static final ProfilerProvider PROVIDER = bind();
+    static final ProfilerProvider PROVIDER = handOverSwitch(bind());
 
     private ProviderBinding() {
+    }
+
+    /** The bound provider, and only it, receives the handle of the recording switch. */
+    private static ProfilerProvider handOverSwitch(ProfilerProvider provider) {
+        try {
+            provider.bound(new RecordingSwitch.Control());
+            return provider;
+        } catch (RuntimeException | LinkageError e) {
+            System.err.println("treeprof: provider " + provider.getClass().getName()
+                    + " failed to start, profiling is disabled: " + e);
+            return new NoopProvider();
+        }
     }
 
     private static ProfilerProvider bind() {

@@ -11,6 +11,7 @@ import dev.treeprof.impl.record.TreeProfiler;
 import dev.treeprof.impl.stats.StatsTable;
 import dev.treeprof.spi.ProfilerLookup;
 import dev.treeprof.spi.ProfilerProvider;
+import dev.treeprof.spi.RecordingSwitch;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.LongSupplier;
@@ -30,6 +31,11 @@ public final class TreeprofProvider implements ProfilerProvider {
 
     private final TreeProfiler global = new TreeProfiler(dev.treeprof.impl.record.Clock.SYSTEM, maxNodesPerTree());
     private final NameTable names = new NameTable(Integer.getInteger("treeprof.nameTableSize", NameTable.DEFAULT_SIZE));
+
+    @Override
+    public void bound(RecordingSwitch.Control recordingSwitch) {
+        Recorder.useSwitch(recordingSwitch);
+    }
 
     @Override
     public Scope enter(ScopeName name) {

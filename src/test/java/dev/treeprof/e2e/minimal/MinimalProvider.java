@@ -27,8 +27,18 @@ public final class MinimalProvider implements ProfilerProvider {
     private static final AtomicInteger RECORDING = new AtomicInteger();
     private final MinimalProfiler defaultProfiler = new MinimalProfiler();
 
+    private static volatile RecordingSwitch.Control recordingSwitch;
+
     static void recording(boolean more) {
-        RecordingSwitch.set(RECORDING.addAndGet(more ? 1 : -1) > 0);
+        int n = RECORDING.addAndGet(more ? 1 : -1);
+        if (recordingSwitch != null) {
+            recordingSwitch.set(n > 0);
+        }
+    }
+
+    @Override
+    public void bound(RecordingSwitch.Control control) {
+        recordingSwitch = control;
     }
 
     static Binding bind(MinimalProfiler p) {

@@ -126,11 +126,14 @@ final class ProfileIndex implements Closeable {
     }
 
     private void scanRoot(int i, Set<String> seen) {
-        Path root = roots.get(i);
-        if (Files.isRegularFile(root)) {
-            consider(i, root, root.getFileName().toString(), seen);
+        Path given = roots.get(i);
+        if (Files.isRegularFile(given)) {
+            consider(i, given, given.getFileName().toString(), seen);
             return;
         }
+        // walk the real directory: a root given as a link to a directory would otherwise be visited
+        // as the link itself, and list nothing
+        Path root = realRoots.get(i);
         try {
             Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), MAX_DEPTH,
                     new SimpleFileVisitor<>() {

@@ -153,6 +153,19 @@ class ViewerServerTest {
     }
 
     @Test
+    void aRootGivenAsALinkToADirectoryIsListed() throws Exception {
+        Path link = Files.createSymbolicLink(tmp.resolve("profiles-link"), dir);
+        try (ViewerServer linked = ViewerServer.start("127.0.0.1", 0, List.of(link))) {
+            String body = HTTP.send(HttpRequest.newBuilder(URI.create(linked.url() + "api/list")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(body.contains("\"name\":\"GET.orders.1.json\""), body);
+            assertFalse(body.contains("private.json"), "links inside still may not lead out: " + body);
+            assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create(linked.url() + "raw/0/GET.orders.1.json")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+        }
+    }
+
+    @Test
     void newFilesAppearInTheListing() throws Exception {
         Path extra = Files.createDirectories(tmp.resolve("live"));
         try (ViewerServer live = ViewerServer.start("127.0.0.1", 0, List.of(extra))) {

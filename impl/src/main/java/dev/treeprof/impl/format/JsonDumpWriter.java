@@ -22,7 +22,7 @@ import java.util.Map;
 
 /**
  * Writes treeprof's lossless JSON (format {@value #FORMAT}, version {@value #VERSION}); the
- * layout is documented in {@code cli/README-formats.md} and read back by {@link JsonDumpReader}.
+ * layout is documented in the README (section ".json: treeprof's lossless format") and read back by {@link JsonDumpReader}.
  *
  * <p>Trees are written as flat pre-order node lists with parent indices rather than as nested
  * objects, so a tree of any depth stays within JSON parsers' nesting limits.
@@ -41,7 +41,9 @@ final class JsonDumpWriter {
     static void write(StatsTable stats, OutputStream out, JsonFactory factory) throws IOException {
         List<ThreadTree> threads = stats.threads();
         List<StatsRow> extra;
-        if (threads.isEmpty()) {
+        if (stats.rowsAreTheTrees()) {
+            extra = List.of(); // recorded stats: the trees say everything, no table to compare
+        } else if (threads.isEmpty()) {
             extra = stats.sortStats().rows();
         } else {
             extra = extraRows(stats.sortStats().rows(),

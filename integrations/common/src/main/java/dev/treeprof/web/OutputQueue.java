@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class OutputQueue {
 
     private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final int DRAIN_SECONDS = 5;
 
     private final ThreadPoolExecutor writer;
 
@@ -24,6 +25,25 @@ final class OutputQueue {
             return t;
         }, new ThreadPoolExecutor.AbortPolicy());
         writer.allowCoreThreadTimeOut(true);
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(this::drain, "treeprof-writer-drain"));
+        } catch (IllegalStateException | SecurityException e) {
+            // already shutting down, or not allowed: pending outputs are simply lost at exit
+        }
+    }
+
+    /**
+     * At JVM shutdown (Ctrl-C, SIGTERM) the reports and files already queued are still written,
+     * for at most {@value #DRAIN_SECONDS} seconds, so a stopped server does not lose the last
+     * requests' files; what is not done by then is lost.
+     */
+    private void drain() {
+        writer.shutdown();
+        try {
+            writer.awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Queues the task; false when the queue is full. */

@@ -28,7 +28,7 @@ public interface ProfileWriter {
     /**
      * The default writer: the extension picks the format, as for {@link Stats#dumpStats(Path)}:
      * {@code .prof}, {@code .json}, {@code .speedscope.json}, {@code .trace.json},
-     * {@code .folded}/{@code .collapsed}, {@code .pb.gz} (pprof).
+     * {@code .folded}/{@code .collapsed}, {@code .pb.gz}/{@code .pprof} (pprof).
      */
     static ProfileWriter dumpStats() {
         return (stats, file) -> {
@@ -57,10 +57,10 @@ public interface ProfileWriter {
         if (n.endsWith(".folded") || n.endsWith(".collapsed")) {
             return "folded";
         }
-        if (n.endsWith(".pb.gz")) {
+        if (n.endsWith(".pb.gz") || n.endsWith(".pprof")) {
             return "pprof";
         }
         throw new IllegalArgumentException("no dump format for " + name + ": use .prof, .json, .speedscope.json, "
-                + ".trace.json, .folded, .collapsed or .pb.gz");
+                + ".trace.json, .folded, .collapsed, .pb.gz or .pprof");
     }
 }

@@ -33,7 +33,7 @@ public final class SafeFileNames {
 
     private static final Pattern ENCODED_SEPARATOR = Pattern.compile("%(2[fF]|5[cC])");
     /** Extensions the dump writer knows, longest first so double extensions are kept whole. */
-    private static final String[] KNOWN_EXTENSIONS = {".speedscope.json", ".trace.json", ".pb.gz", ".collapsed", ".folded",
+    private static final String[] KNOWN_EXTENSIONS = {".speedscope.json", ".trace.json", ".pb.gz", ".pprof", ".collapsed", ".folded",
         ".prof", ".json"};
     private static final int MAX_PLAIN_EXTENSION = 12;
 

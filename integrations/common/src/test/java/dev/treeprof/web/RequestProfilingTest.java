@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class RequestProfilingTest {
 
-    // The names of the werkzeug/flask example in cprofile.md 8.2 and golden/flask-restrict.out.
+    // The names in flask-restrict.out, made by flaskapp.py (both in this test's resources).
     private static final ScopeName WSGI_APP = ScopeName.of("/usr/lib/python3.11/site-packages/flask/app.py", 1479, "wsgi_app");
     private static final ScopeName GET_HELLO = ScopeName.of("flaskapp.py", 15, "get_hello");
     private static final ScopeName RECURSE = ScopeName.of("flaskapp.py", 20, "recurse_and_sleep");

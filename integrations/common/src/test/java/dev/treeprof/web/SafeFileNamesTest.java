@@ -19,7 +19,7 @@ class SafeFileNamesTest {
     @TempDir
     Path dir;
 
-    /** Ordinary paths keep werkzeug's names (cprofile.md 8.3). */
+    /** Ordinary paths keep werkzeug's names (werkzeug: PATH_INFO stripped of '/', '/' replaced by '.', or 'root'). */
     @Test
     void ordinaryPathsAsWerkzeug() {
         assertEquals("root", SafeFileNames.pathPart("/"));

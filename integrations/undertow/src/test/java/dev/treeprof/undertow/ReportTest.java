@@ -69,7 +69,7 @@ class ReportTest {
             String report = reports.poll(30, TimeUnit.SECONDS);
             assertNotNull(report, "no report printed");
             String dashes = "-".repeat(80);
-            // werkzeug's layout (cprofile.md 8.2): the query never reaches the PATH line.
+            // werkzeug's layout (see flaskapp.py beside web-common's fixtures): the query never reaches the PATH line.
             assertEquals(dashes + "\n"
                     + "PATH: '/hello/world'\n"
                     + "         6 function calls in #.### seconds\n"

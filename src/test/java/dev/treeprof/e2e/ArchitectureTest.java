@@ -3,6 +3,7 @@ package dev.treeprof.e2e;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -68,6 +69,29 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("dev.treeprof.impl.record..", "dev.treeprof.impl")
                 .because("the command reads and writes files; it records nothing")
                 .check(all);
+    }
+
+    @Test
+    void theModuleDescriptorsSealTheApiBoundary() {
+        java.lang.module.ModuleDescriptor api = descriptor("api");
+        assertEquals(java.util.Set.of("dev.treeprof", "dev.treeprof.spi"),
+                api.exports().stream().map(java.lang.module.ModuleDescriptor.Exports::source)
+                        .collect(java.util.stream.Collectors.toSet()));
+        assertTrue(api.requires().stream().allMatch(r -> r.name().equals("java.base")), api.requires().toString());
+        java.lang.module.ModuleDescriptor impl = descriptor("impl");
+        assertTrue(impl.exports().isEmpty(), "the implementation exports nothing: " + impl.exports());
+        assertEquals(java.util.Set.of("dev.treeprof.impl.TreeprofProvider"), impl.provides().stream()
+                .filter(p -> p.service().equals("dev.treeprof.spi.ProfilerProvider"))
+                .flatMap(p -> p.providers().stream()).collect(java.util.stream.Collectors.toSet()));
+        java.lang.module.ModuleDescriptor web = descriptor("integrations/common");
+        assertTrue(web.requires().stream().noneMatch(r -> r.name().equals("dev.treeprof.impl")),
+                "the web integrations need the API only: " + web.requires());
+    }
+
+    private static java.lang.module.ModuleDescriptor descriptor(String module) {
+        return java.lang.module.ModuleFinder.of(ROOT.resolve(module).resolve("target/classes")).findAll().stream()
+                .findFirst().orElseThrow(() -> new AssertionError(module + " has no module descriptor"))
+                .descriptor();
     }
 
     @Test

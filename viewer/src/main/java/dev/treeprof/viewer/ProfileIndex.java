@@ -216,7 +216,7 @@ final class ProfileIndex implements Closeable {
             return;
         }
         try {
-            e.summary = ProfileSummary.of(Stats.load(openable(e)));
+            e.summary = ProfileSummary.of(Stats.load(openable(e)), e.file.getFileName().toString());
         } catch (IOException | RuntimeException ex) {
             e.error = message(ex);
         }

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.treeprof.Stats;
 import dev.treeprof.StatsRow;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What the requests list shows of one profile: the request (method, path, status, start and
@@ -48,8 +51,30 @@ final class ProfileSummary {
         this.exact = exact;
     }
 
-    static ProfileSummary of(Stats stats) {
+    /**
+     * werkzeug's default file name, which treeprof's integrations also write:
+     * {@code GET.orders.42.17ms.1795633168.prof} is method, path (slashes as dots, {@code root} for
+     * {@code /}), elapsed milliseconds and start in epoch seconds.
+     */
+    private static final Pattern WERKZEUG_NAME = Pattern.compile(
+            "(GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|TRACE|CONNECT)\\.(.+)\\.(\\d{1,12})ms\\.(\\d{1,12})\\.[A-Za-z]+");
+
+    /**
+     * The summary of a loaded profile. A {@code .prof} file carries no metadata; when its name is
+     * werkzeug's, the request is read from the name instead.
+     */
+    static ProfileSummary of(Stats stats, String fileName) {
         Map<String, String> meta = stats.metadata();
+        Matcher m = WERKZEUG_NAME.matcher(fileName);
+        if (meta.get(META_METHOD) == null && m.matches()) {
+            Map<String, String> fromName = new HashMap<>(meta);
+            fromName.put(META_METHOD, m.group(1));
+            String path = m.group(2).equals("root") ? "" : m.group(2).replace('.', '/');
+            fromName.put(META_PATH, "/" + path);
+            fromName.put(META_ELAPSED_NANOS, Long.toString(Long.parseLong(m.group(3)) * 1_000_000L));
+            fromName.put(META_START_EPOCH_MILLIS, Long.toString(Long.parseLong(m.group(4)) * 1000L));
+            meta = fromName;
+        }
         long start = parseLong(meta.get(META_START_EPOCH_MILLIS), stats.startMillis());
         long duration = parseLong(meta.get(META_ELAPSED_NANOS), stats.durationNanos());
         StatsRow top = null;

@@ -50,6 +50,7 @@ class ViewerServerTest {
         Fixtures.write(Fixtures.recursion(), dir.resolve("recursion.prof"));
         Fixtures.write(Fixtures.ordersB().withMetadata(java.util.Map.of("request.route", "/orders/:id")), dir.resolve("GET.orders.3.json"));
         Files.writeString(dir.resolve("broken.prof"), "not a profile");
+        Fixtures.write(Fixtures.ordersA(), dir.resolve("GET.orders.7.25ms.1795633168.prof"));
         Fixtures.write(Fixtures.ordersA(), outside.resolve("private.json"));
         Files.createSymbolicLink(dir.resolve("link.json"), outside.resolve("private.json"));
         Files.createSymbolicLink(dir.resolve("linkdir"), outside);
@@ -136,7 +137,12 @@ class ViewerServerTest {
         JsonNode list = waitComplete();
         List<String> names = new ArrayList<>();
         list.get("entries").forEach(e -> names.add(e.get("name").asText()));
-        assertEquals(List.of("GET.orders.1.json", "GET.orders.2.json", "GET.orders.3.json", "broken.prof", "recursion.prof"), names);
+        assertEquals(List.of("GET.orders.1.json", "GET.orders.2.json", "GET.orders.3.json", "GET.orders.7.25ms.1795633168.prof",
+                "broken.prof", "recursion.prof"), names);
+        JsonNode named = list.get("entries").get(3);
+        assertEquals("GET /orders/7 25000000 1795633168000", named.get("method").asText() + " " + named.get("path").asText() + " "
+                + named.get("durationNanos").asLong() + " " + named.get("startMillis").asLong(),
+                "a .prof has no metadata: the request comes from werkzeug's file name");
         assertEquals("/orders/:id", list.get("entries").get(2).get("route").asText(), "the framework's route, when it names one");
         JsonNode a = list.get("entries").get(0);
         assertEquals("GET", a.get("method").asText());
@@ -147,9 +153,9 @@ class ViewerServerTest {
         assertTrue(a.get("route") == null, "no route unless the framework names one");
         assertEquals(4, a.get("calls").asInt());
         assertEquals("db.query", a.get("top").asText());
-        JsonNode broken = list.get("entries").get(3);
+        JsonNode broken = list.get("entries").get(4);
         assertTrue(broken.get("error").asText().contains("broken.prof"), broken.toString());
-        assertFalse(list.get("entries").get(4).get("exact").asBoolean(), "a .prof has no exact tree");
+        assertFalse(list.get("entries").get(5).get("exact").asBoolean(), "a .prof has no exact tree");
     }
 
     @Test

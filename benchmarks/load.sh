@@ -78,13 +78,13 @@ non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
 errors += int(non2xx.group(1)) if non2xx else 0
 h = dict(kv.split("=") for kv in heap.split())
 print("\t".join([fw, mode, rnd, "%.0f" % rps, "%.2f" % p99, str(errors), h.get("used", "0"), h.get("recent", "0"),
-                 h.get("dropped", "0"), files, nbytes]))
+                 h.get("dropped", "0"), files, nbytes, h.get("ended", "0")]))
 PY
   tail -1 results/load.tsv
   rm -rf "$dir" "$log"
 }
 
-echo -e "framework\tmode\tround\treq_per_s\tp99_ms\terrors\theap_used_after\trecent\tdropped_outputs\tfiles\tbytes" >results/load.tsv
+echo -e "framework\tmode\tround\treq_per_s\tp99_ms\terrors\theap_used_after\trecent\tdropped_outputs\tfiles\tbytes\tprofiles_ended" >results/load.tsv
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 # soak FRAMEWORK: a .prof per request at full rate for $duration s; heap (after GC), files and bytes
 # sampled every 60 s; wrk's errors at the end. Writes results/SOAK.md.
@@ -141,8 +141,8 @@ python3 - <<'PY'
 import csv, statistics
 rows = list(csv.DictReader(open("results/load.tsv"), delimiter="\t"))
 targets = {"memory": 0.90, "report": 0.75, "prof": 0.60, "sampled": 0.97}
-lines = ["| server | mode | req/s (median) | vs unprofiled | target | p99 ms | p99 vs unprofiled | errors | heap after load | dropped outputs | files |",
-         "|---|---|---|---|---|---|---|---|---|---|---|"]
+lines = ["| server | mode | req/s (median of rounds) | vs unprofiled | target | p99 ms | p99 vs unprofiled | errors | heap after load | profiles / reports or files made / dropped (last round) |",
+         "|---|---|---|---|---|---|---|---|---|---|"]
 for fw in ("undertow", "vertx"):
     base = [r for r in rows if r["framework"] == fw and r["mode"] == "off"]
     base_rps = statistics.median(float(r["req_per_s"]) for r in base)
@@ -157,10 +157,12 @@ for fw in ("undertow", "vertx"):
         if mode == "memory":
             verdict += ", p99 " + ("PASS" if p99 <= 1.5 * base_p99 else "MISS") + " (<= 1.5x)"
         heap = max(int(r["heap_used_after"]) for r in rs) / 2**20
-        lines.append("| %s | %s | %.0f (%s) | %.0f%% | %s | %.2f | %.2fx | %d | %.0f MiB | %s | %s |" % (
+        last = rs[-1]
+        ended, dropped = int(last["profiles_ended"]), int(last["dropped_outputs"])
+        made = (ended - dropped) if mode in ("report", "prof", "sampled") else 0
+        lines.append("| %s | %s | %.0f (%s) | %.0f%% | %s | %.2f | %.2fx | %d | %.1f MiB | %d / %d / %d |" % (
             fw, mode, rps, ", ".join(r["req_per_s"] for r in rs), ratio * 100, verdict, p99, p99 / base_p99,
-            sum(int(r["errors"]) for r in rs), heap, max(r["dropped_outputs"] for r in rs),
-            max(r["files"] for r in rs)))
+            sum(int(r["errors"]) for r in rs), heap, ended, made, dropped))
 open("results/LOAD.md", "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY

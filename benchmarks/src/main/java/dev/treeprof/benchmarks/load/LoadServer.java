@@ -30,8 +30,9 @@ import java.util.function.Supplier;
  *   <li>{@code prof}: a {@code .prof} file per request (retention at its defaults);</li>
  *   <li>{@code sampled}: 1% of requests profiled, with files.</li>
  * </ul>
- * {@code GET /_heap} answers the heap in use after a full GC, and the recent profiles and dropped
- * outputs, as {@code used=N recent=N dropped=N}: the script reads it after the load.
+ * {@code GET /_heap} answers the heap in use after a full GC, the recent profiles, the dropped
+ * outputs and the profiles ended so far, as {@code used=N recent=N dropped=N ended=N}: the script
+ * reads it after the load.
  *
  * <p>Usage: {@code LoadServer undertow|vertx off|memory|report|prof|sampled PORT DIR}
  */
@@ -96,8 +97,10 @@ public final class LoadServer {
         }
         long used = memory.getHeapMemoryUsage().getUsed();
         RecentProfiles r = HEAP_REPORT[0] == null ? null : HEAP_REPORT[0].get();
-        return String.format(Locale.ROOT, "used=%d recent=%d dropped=%d", used, r == null ? 0 : r.size(),
-                r == null ? 0 : r.droppedOutputs());
+        // ids are sequential: the newest one counts the profiles ended so far
+        long ended = r == null || r.list().isEmpty() ? 0 : Long.parseLong(r.list().get(0).id());
+        return String.format(Locale.ROOT, "used=%d recent=%d dropped=%d ended=%d", used, r == null ? 0 : r.size(),
+                r == null ? 0 : r.droppedOutputs(), ended);
     }
 
     private static ProfilerOptions options(String mode, Path dir) {

@@ -139,16 +139,7 @@ public final class ProfiledRequest {
                 return;
             }
             closed = true;
-            if (previous == null) {
-                ENTERED.remove();
-            } else {
-                ENTERED.set(previous);
-            }
-            try {
-                bound.close();
-            } finally {
-                request.leave();
-            }
+            request.exit(previous, bound);
         }
     }
 
@@ -198,16 +189,21 @@ public final class ProfiledRequest {
             ENTERED.set(this);
             task.run();
         } finally {
-            if (previous == null) {
-                ENTERED.remove();
-            } else {
-                ENTERED.set(previous);
-            }
-            try {
-                bound.close();
-            } finally {
-                leave();
-            }
+            exit(previous, bound);
+        }
+    }
+
+    /** A piece of work on this thread is done: the thread's previous request, unbound, then leave. */
+    private void exit(ProfiledRequest previous, Binding bound) {
+        if (previous == null) {
+            ENTERED.remove();
+        } else {
+            ENTERED.set(previous);
+        }
+        try {
+            bound.close();
+        } finally {
+            leave();
         }
     }
 

@@ -82,6 +82,9 @@ print("\t".join([fw, mode, rnd, "%.0f" % rps, "%.2f" % p99, str(errors), h.get("
 PY
   tail -1 results/load.tsv
   rm -rf "$dir" "$log"
+  # let the disk settle (the previous mode's files are written back and deleted) before the next JVM
+  sync
+  sleep 3
 }
 
 echo -e "framework\tmode\tround\treq_per_s\tp99_ms\terrors\theap_used_after\trecent\tdropped_outputs\tfiles\tbytes\tprofiles_ended" >results/load.tsv

@@ -115,6 +115,10 @@ public final class LoadServer {
                 return ProfilerOptions.builder().noOutput().profileDir(dir).build();
             case "sampled":
                 return ProfilerOptions.builder().noOutput().profileDir(dir).sampleRate(0.01).build();
+            case "sampled-nofiles":
+                return ProfilerOptions.builder().noOutput().sampleRate(0.01).build();
+            case "none-sampled":
+                return ProfilerOptions.builder().noOutput().sampleRate(0).build();
             default:
                 throw new IllegalArgumentException("mode: off, memory, report, prof or sampled, not " + mode);
         }

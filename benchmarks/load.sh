@@ -86,9 +86,47 @@ PY
 
 echo -e "framework\tmode\tround\treq_per_s\tp99_ms\terrors\theap_used_after\trecent\tdropped_outputs\tfiles\tbytes" >results/load.tsv
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
+# soak FRAMEWORK: a .prof per request at full rate for $duration s; heap (after GC), files and bytes
+# sampled every 60 s; wrk's errors at the end. Writes results/SOAK.md.
+soak() {
+  local fw=$1 port dir pid wrk_out wrk_pid
+  port=$(free_port)
+  dir=$(mktemp -d /tmp/treeprof-soak.XXXXXX)
+  "$JAVA" -Xmx1g -XX:+UseG1GC -cp "$JAR" dev.treeprof.benchmarks.load.LoadServer "$fw" prof "$port" "$dir/profiles" \
+    >"$dir/server.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/ready" && break; sleep 0.1; done
+  wrk_out="$dir/wrk.txt"
+  wrk -t1 -c32 -d"${duration}s" --latency "http://127.0.0.1:$port/orders/42" >"$wrk_out" &
+  wrk_pid=$!
+  echo "| minute | heap used after GC | recent | dropped outputs | files | bytes on disk |" >results/SOAK.md
+  echo "|---|---|---|---|---|---|" >>results/SOAK.md
+  local minute=0
+  while kill -0 "$wrk_pid" 2>/dev/null; do
+    sleep 60 || true
+    minute=$((minute + 1))
+    local heap files bytes
+    heap=$(curl -s -m 30 "http://127.0.0.1:$port/_heap" || echo "used=? recent=? dropped=?")
+    files=$( (find "$dir/profiles" -maxdepth 1 -type f ! -name '.*' 2>/dev/null || true) | wc -l)
+    bytes=$( (du -sb "$dir/profiles" 2>/dev/null || true) | cut -f1)
+    python3 -c "import sys; h=dict(kv.split('=') for kv in sys.argv[1].split()); u=h['used']; \
+print('| %s | %s | %s | %s | %s | %s |' % (sys.argv[2], ('%.1f MiB' % (int(u)/2**20)) if u.isdigit() else u, h['recent'], h['dropped'], sys.argv[3], sys.argv[4]))" \
+      "$heap" "$minute" "$files" "${bytes:-0}" | tee -a results/SOAK.md
+  done
+  wait "$wrk_pid" || true
+  {
+    echo
+    echo '```'
+    cat "$wrk_out"
+    echo '```'
+  } >>results/SOAK.md
+  grep -E "Requests/sec|Socket errors|Non-2xx|requests in" "$wrk_out" || true
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  rm -rf "$dir"
+}
+
 if [ "$soak" = 1 ]; then
-  run undertow off 1
-  run undertow prof 1
+  soak undertow
   exit 0
 fi
 for round in $(seq 1 "$rounds"); do

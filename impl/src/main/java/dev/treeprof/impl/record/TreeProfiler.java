@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,8 +28,8 @@ public final class TreeProfiler implements Profiler {
 
     /** Default cap on nodes per thread tree. */
     public static final int DEFAULT_MAX_NODES = 100_000;
-    static final int MAX_ENDED_NAMES = 100;
-    static final String OTHER_ENDED = "(other ended threads)";
+    static final int MAX_ENDED_NAMES = EndedThreads.MAX_NAMES;
+    static final String OTHER_ENDED = EndedThreads.OTHER;
     private static final int MIN_PRUNE_THRESHOLD = 64;
 
     final Anomalies anomalies = new Anomalies();
@@ -55,8 +54,8 @@ public final class TreeProfiler implements Profiler {
 
     private volatile Registry registry = new Registry(0);
     private final Object lock = new Object();
-    /** Trees of ended threads, by thread name; guarded by lock. */
-    private Map<String, CallTree> ended = new LinkedHashMap<>();
+    /** Trees of ended threads, folded by thread name; guarded by lock. */
+    private EndedThreads ended;
     private int pruneThreshold = MIN_PRUNE_THRESHOLD;
     private volatile boolean everStarted;
     private volatile long startedMillis;
@@ -84,6 +83,7 @@ public final class TreeProfiler implements Profiler {
             throw new IllegalArgumentException("maxNodesPerTree must be positive: " + maxNodesPerTree);
         }
         this.maxNodes = maxNodesPerTree;
+        this.ended = new EndedThreads(maxNodesPerTree);
     }
 
     @Override
@@ -187,7 +187,7 @@ public final class TreeProfiler implements Profiler {
         synchronized (lock) {
             old = registry.segments;
             registry = new Registry(registry.epoch + 1);
-            ended = new LinkedHashMap<>();
+            ended = new EndedThreads(maxNodes);
             pruneThreshold = MIN_PRUNE_THRESHOLD;
         }
         Recorder.invalidateAll();
@@ -244,13 +244,7 @@ public final class TreeProfiler implements Profiler {
 
     private void fold(Segment s) {
         noteOverflow(s);
-        String name = s.threadName();
-        CallTree target = ended.get(name);
-        if (target == null) {
-            name = ended.size() < MAX_ENDED_NAMES ? name : OTHER_ENDED;
-            target = ended.computeIfAbsent(name, n -> new CallTree(maxNodes));
-        }
-        TreeMerger.merge(s.tree.root, target);
+        ended.fold(s);
     }
 
     /** Reports a tree that reached the node cap, once per tree. Under the lock. */
@@ -275,9 +269,7 @@ public final class TreeProfiler implements Profiler {
             for (Segment s : registry.segments.values()) {
                 noteOverflow(s);
             }
-            for (Map.Entry<String, CallTree> e : ended.entrySet()) {
-                out.add(ThreadTree.of(e.getKey(), Segment.snapshot(e.getValue().root)));
-            }
+            ended.snapshots(out);
         }
         return out;
     }

@@ -1,11 +1,11 @@
 package dev.treeprof.impl.stats;
 
-import dev.treeprof.ThreadTree;
 import dev.treeprof.CallStats;
+import dev.treeprof.CallTree;
 import dev.treeprof.ScopeName;
 import dev.treeprof.Stats;
 import dev.treeprof.StatsRow;
-import dev.treeprof.CallTree;
+import dev.treeprof.ThreadTree;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -391,131 +391,26 @@ public final class StatsTable implements Stats {
         return this;
     }
 
-    /** The list pstats' get_print_list builds: the message lines, the kept rows and the label width. */
-    private static final class PrintList {
-        final String message;
-        final List<StatsRow> rows;
-        final int width;
-
-        PrintList(String message, List<StatsRow> rows, int width) {
-            this.message = message;
-            this.rows = rows;
-            this.width = width;
-        }
-    }
-
-    private PrintList printList(Object[] restrictions) {
-        StringBuilder msg = new StringBuilder();
-        msg.append(orderedBy != null ? "   Ordered by: " + orderedBy : "   Random listing order was used").append('\n');
-        Table table = table();
-        Restrictions.Result r = Restrictions.apply(rows(), restrictions);
-        r.messages.forEach(m -> msg.append(m).append('\n'));
-        int width = table.maxLabelLength;
-        if (r.rows.size() < table.rows.size()) {
-            width = 0;
-            for (StatsRow row : r.rows) {
-                width = Math.max(width, row.label().length());
-            }
-        }
-        return new PrintList(msg.toString(), r.rows, width + 2);
+    /** pstats' layouts of these stats. */
+    private PstatsPrinter printer() {
+        Table t = table();
+        return new PstatsPrinter(files, orderedBy, rows(), t.rows, t.totalCalls, t.primitiveCalls, t.totalTime,
+                t.maxLabelLength, t.callerCounts, t::row);
     }
 
     @Override
     public String formatStats(Object... restrictions) {
-        StringBuilder b = new StringBuilder();
-        for (String f : files) {
-            b.append(f).append('\n');
-        }
-        if (!files.isEmpty()) {
-            b.append('\n');
-        }
-        Table table = table();
-        b.append("         ").append(table.totalCalls).append(" function calls");
-        if (table.totalCalls != table.primitiveCalls) {
-            b.append(" (").append(table.primitiveCalls).append(" primitive calls)");
-        }
-        b.append(" in ").append(PyFormat.fixed3(table.totalTime)).append(" seconds\n\n");
-        PrintList list = printList(restrictions);
-        if (list.rows.isEmpty()) {
-            return b.toString();
-        }
-        b.append(list.message).append('\n');
-        b.append("   ncalls  tottime  percall  cumtime  percall filename:lineno(function)\n");
-        for (StatsRow r : list.rows) {
-            b.append(PyFormat.leftPad(r.ncalls(), 9)).append(' ')
-                    .append(PyFormat.f8(r.tottime())).append(' ')
-                    .append(r.totalCalls() == 0 ? "        " : PyFormat.f8(r.tottime() / r.totalCalls())).append(' ')
-                    .append(PyFormat.f8(r.cumtime())).append(' ')
-                    .append(r.primitiveCalls() == 0 ? "        " : PyFormat.f8(r.cumtime() / r.primitiveCalls())).append(' ')
-                    .append(r.label()).append('\n');
-        }
-        return b.append("\n\n").toString();
+        return printer().stats(restrictions);
     }
 
     @Override
     public String formatCallers(Object... restrictions) {
-        return formatCalls(restrictions, "was called by...", "<-", true);
+        return printer().calls(restrictions, "was called by...", "<-", true);
     }
 
     @Override
     public String formatCallees(Object... restrictions) {
-        return formatCalls(restrictions, "called...", "->", false);
-    }
-
-    private String formatCalls(Object[] restrictions, String title, String arrow, boolean callers) {
-        PrintList list = printList(restrictions);
-        if (list.rows.isEmpty()) {
-            return "";
-        }
-        int w = list.width;
-        StringBuilder b = new StringBuilder(list.message).append('\n');
-        b.append(PyFormat.rightPad("Function ", w)).append(title).append('\n');
-        boolean anyCallers = false;
-        for (StatsRow r : baseRows()) {
-            if (!r.callers().isEmpty()) {
-                anyCallers = true;
-                break;
-            }
-        }
-        boolean counts = table().callerCounts;
-        if (anyCallers && !counts) {
-            // pstats prints the sub-header only for tuple entries; bare counts have no columns
-            b.append(" ".repeat(w)).append("    ncalls  tottime  cumtime\n");
-        }
-        for (StatsRow r : list.rows) {
-            b.append(PyFormat.rightPad(r.label(), w)).append(arrow).append(' ');
-            Map<ScopeName, CallStats> calls = callers ? r.callers() : r.callees();
-            if (calls.isEmpty()) {
-                b.append('\n');
-                continue;
-            }
-            List<ScopeName> keys = new ArrayList<>(calls.keySet());
-            Collections.sort(keys);
-            boolean first = true;
-            for (ScopeName k : keys) {
-                CallStats c = calls.get(k);
-                if (counts) {
-                    // pstats: '%s(%r) %s' % (name, count, f8(cumtime of that function))
-                    if (!first) {
-                        b.append(" ".repeat(w + 3));
-                    }
-                    StatsRow other = table().row(k);
-                    b.append(k.label()).append('(').append(c.totalCalls()).append(") ")
-                            .append(PyFormat.f8(other == null ? 0.0 : other.cumtime())).append('\n');
-                    first = false;
-                    continue;
-                }
-                String n = c.totalCalls() == c.primitiveCalls() ? Long.toString(c.totalCalls())
-                        : c.totalCalls() + "/" + c.primitiveCalls();
-                if (!first) {
-                    b.append(" ".repeat(w + 1));
-                }
-                b.append(PyFormat.leftPad(n, first ? 7 : 9)).append(' ').append(PyFormat.f8(c.tottime())).append(' ')
-                        .append(PyFormat.f8(c.cumtime())).append("  ").append(k.label()).append('\n');
-                first = false;
-            }
-        }
-        return b.append("\n\n").toString();
+        return printer().calls(restrictions, "called...", "->", false);
     }
 
     @Override

@@ -1,0 +1,168 @@
+package dev.treeprof.impl.stats;
+
+import dev.treeprof.CallStats;
+import dev.treeprof.ScopeName;
+import dev.treeprof.StatsRow;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * pstats' text layouts, byte for byte: {@code print_stats}, {@code print_callers} and
+ * {@code print_callees} of one table, with its restrictions. The numbers are the table's; this
+ * class only lays them out.
+ */
+final class PstatsPrinter {
+
+    private final List<String> files;
+    private final String orderedBy;
+    private final List<StatsRow> ordered;
+    private final List<StatsRow> all;
+    private final long totalCalls;
+    private final long primitiveCalls;
+    private final double totalTime;
+    private final int maxLabelLength;
+    private final boolean callerCounts;
+    private final Function<ScopeName, StatsRow> rowOf;
+
+    /**
+     * @param files          the lines pstats prints for the files the stats were loaded from
+     * @param orderedBy      the "Ordered by" text, or null when never sorted
+     * @param ordered        the rows in the current order
+     * @param all            every row in first-seen order
+     * @param callerCounts   whether callers are bare counts (Python's profile module)
+     * @param rowOf          the row of a function, for bare-count callers
+     */
+    PstatsPrinter(List<String> files, String orderedBy, List<StatsRow> ordered, List<StatsRow> all, long totalCalls,
+                  long primitiveCalls, double totalTime, int maxLabelLength, boolean callerCounts,
+                  Function<ScopeName, StatsRow> rowOf) {
+        this.files = files;
+        this.orderedBy = orderedBy;
+        this.ordered = ordered;
+        this.all = all;
+        this.totalCalls = totalCalls;
+        this.primitiveCalls = primitiveCalls;
+        this.totalTime = totalTime;
+        this.maxLabelLength = maxLabelLength;
+        this.callerCounts = callerCounts;
+        this.rowOf = rowOf;
+    }
+
+    /** The list pstats' get_print_list builds: the message lines, the kept rows and the label width. */
+    private static final class PrintList {
+        final String message;
+        final List<StatsRow> rows;
+        final int width;
+
+        PrintList(String message, List<StatsRow> rows, int width) {
+            this.message = message;
+            this.rows = rows;
+            this.width = width;
+        }
+    }
+
+    private PrintList printList(Object[] restrictions) {
+        StringBuilder msg = new StringBuilder();
+        msg.append(orderedBy != null ? "   Ordered by: " + orderedBy : "   Random listing order was used").append('\n');
+        Restrictions.Result r = Restrictions.apply(ordered, restrictions);
+        r.messages.forEach(m -> msg.append(m).append('\n'));
+        int width = maxLabelLength;
+        if (r.rows.size() < all.size()) {
+            width = 0;
+            for (StatsRow row : r.rows) {
+                width = Math.max(width, row.label().length());
+            }
+        }
+        return new PrintList(msg.toString(), r.rows, width + 2);
+    }
+
+    /** pstats' {@code print_stats}: the file lines, the totals, then the table. */
+    String stats(Object[] restrictions) {
+        StringBuilder b = new StringBuilder();
+        for (String f : files) {
+            b.append(f).append('\n');
+        }
+        if (!files.isEmpty()) {
+            b.append('\n');
+        }
+        b.append("         ").append(totalCalls).append(" function calls");
+        if (totalCalls != primitiveCalls) {
+            b.append(" (").append(primitiveCalls).append(" primitive calls)");
+        }
+        b.append(" in ").append(PyFormat.fixed3(totalTime)).append(" seconds\n\n");
+        PrintList list = printList(restrictions);
+        if (list.rows.isEmpty()) {
+            return b.toString();
+        }
+        b.append(list.message).append('\n');
+        b.append("   ncalls  tottime  percall  cumtime  percall filename:lineno(function)\n");
+        for (StatsRow r : list.rows) {
+            b.append(PyFormat.leftPad(r.ncalls(), 9)).append(' ')
+                    .append(PyFormat.f8(r.tottime())).append(' ')
+                    .append(r.totalCalls() == 0 ? "        " : PyFormat.f8(r.tottime() / r.totalCalls())).append(' ')
+                    .append(PyFormat.f8(r.cumtime())).append(' ')
+                    .append(r.primitiveCalls() == 0 ? "        " : PyFormat.f8(r.cumtime() / r.primitiveCalls())).append(' ')
+                    .append(r.label()).append('\n');
+        }
+        return b.append("\n\n").toString();
+    }
+
+    /** pstats' {@code print_callers} (callers true) or {@code print_callees}. */
+    String calls(Object[] restrictions, String title, String arrow, boolean callers) {
+        PrintList list = printList(restrictions);
+        if (list.rows.isEmpty()) {
+            return "";
+        }
+        int w = list.width;
+        StringBuilder b = new StringBuilder(list.message).append('\n');
+        b.append(PyFormat.rightPad("Function ", w)).append(title).append('\n');
+        boolean anyCallers = false;
+        for (StatsRow r : all) {
+            if (!r.callers().isEmpty()) {
+                anyCallers = true;
+                break;
+            }
+        }
+        boolean counts = callerCounts;
+        if (anyCallers && !counts) {
+            // pstats prints the sub-header only for tuple entries; bare counts have no columns
+            b.append(" ".repeat(w)).append("    ncalls  tottime  cumtime\n");
+        }
+        for (StatsRow r : list.rows) {
+            b.append(PyFormat.rightPad(r.label(), w)).append(arrow).append(' ');
+            Map<ScopeName, CallStats> calls = callers ? r.callers() : r.callees();
+            if (calls.isEmpty()) {
+                b.append('\n');
+                continue;
+            }
+            List<ScopeName> keys = new ArrayList<>(calls.keySet());
+            Collections.sort(keys);
+            boolean first = true;
+            for (ScopeName k : keys) {
+                CallStats c = calls.get(k);
+                if (counts) {
+                    // pstats: '%s(%r) %s' % (name, count, f8(cumtime of that function))
+                    if (!first) {
+                        b.append(" ".repeat(w + 3));
+                    }
+                    StatsRow other = rowOf.apply(k);
+                    b.append(k.label()).append('(').append(c.totalCalls()).append(") ")
+                            .append(PyFormat.f8(other == null ? 0.0 : other.cumtime())).append('\n');
+                    first = false;
+                    continue;
+                }
+                String n = c.totalCalls() == c.primitiveCalls() ? Long.toString(c.totalCalls())
+                        : c.totalCalls() + "/" + c.primitiveCalls();
+                if (!first) {
+                    b.append(" ".repeat(w + 1));
+                }
+                b.append(PyFormat.leftPad(n, first ? 7 : 9)).append(' ').append(PyFormat.f8(c.tottime())).append(' ')
+                        .append(PyFormat.f8(c.cumtime())).append("  ").append(k.label()).append('\n');
+                first = false;
+            }
+        }
+        return b.append("\n\n").toString();
+    }
+}

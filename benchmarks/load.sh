@@ -69,10 +69,15 @@ import re, sys
 fw, mode, rnd, files, nbytes, heap = sys.argv[1:7]
 out = """$out"""
 def ms(v):
-    n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
-    return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-p99 = ms(re.search(r"99%\s+(\S+)", out).group(1))
+    m = re.match(r"([\d.]+)(us|ms|s|m)", v)
+    if not m:
+        return float("nan")
+    n, unit = m.groups()
+    return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+rpsm = re.search(r"Requests/sec:\s+([\d.]+)", out)
+rps = float(rpsm.group(1)) if rpsm else 0.0
+p99m = re.search(r"99%\s+(\S+)", out)
+p99 = ms(p99m.group(1)) if p99m else float("nan")
 errors = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
 non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
 errors += int(non2xx.group(1)) if non2xx else 0

@@ -35,8 +35,4 @@ final class LateWork {
         return TIMER.schedule(() -> request.lateWorkExpired(graceMillis), graceMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** Watches armed and not yet ended or cancelled; for tests. */
-    static int pending() {
-        return TIMER.getQueue().size();
-    }
 }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * Writes one request's profile to a file. The default, {@link #dumpStats()}, lets the file's
@@ -39,28 +38,13 @@ public interface ProfileWriter {
         };
     }
 
-    /** The dump format an extension asks for (the longest match wins). */
+    /** The dump format the file name's extension asks for. */
     private static String formatOf(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        if (n.endsWith(".speedscope.json")) {
-            return "speedscope";
+        String format = SafeFileNames.dumpFormat(name);
+        if (format == null) {
+            throw new IllegalArgumentException("no dump format for " + name + ": use .prof, .json, .speedscope.json, "
+                    + ".trace.json, .folded, .collapsed, .pb.gz or .pprof");
         }
-        if (n.endsWith(".trace.json")) {
-            return "trace";
-        }
-        if (n.endsWith(".json")) {
-            return "json";
-        }
-        if (n.endsWith(".prof")) {
-            return "prof";
-        }
-        if (n.endsWith(".folded") || n.endsWith(".collapsed")) {
-            return "folded";
-        }
-        if (n.endsWith(".pb.gz") || n.endsWith(".pprof")) {
-            return "pprof";
-        }
-        throw new IllegalArgumentException("no dump format for " + name + ": use .prof, .json, .speedscope.json, "
-                + ".trace.json, .folded, .collapsed, .pb.gz or .pprof");
+        return format;
     }
 }

@@ -30,7 +30,8 @@ public final class RequestProfile {
     private volatile Snapshot snapshot;
     private volatile Path file;
     private volatile String fileError;
-    private final CompletableFuture<RequestProfile> output = new CompletableFuture<>();
+    /** Completes once the report and file are done: the same future {@link ProfiledRequest#finish} returned. */
+    private final CompletableFuture<RequestProfile> output;
 
     /** The stats and the request with the threads that recorded, made together once. */
     private static final class Snapshot {
@@ -43,12 +44,17 @@ public final class RequestProfile {
         }
     }
 
-    /** A profile whose stats will be taken from the stopped profiler when first needed. */
-    RequestProfile(String id, long sequence, RequestInfo ended, Profiler source) {
+    /**
+     * A profile whose stats will be taken from the stopped profiler when first needed; {@code output}
+     * is completed with this profile when its report and file are done.
+     */
+    RequestProfile(String id, long sequence, RequestInfo ended, Profiler source,
+                   CompletableFuture<RequestProfile> output) {
         this.id = Objects.requireNonNull(id, "id");
         this.sequence = sequence;
         this.ended = Objects.requireNonNull(ended, "request");
         this.source = Objects.requireNonNull(source, "source");
+        this.output = Objects.requireNonNull(output, "output");
     }
 
     /** A profile of stats already made (e.g. loaded back); for tests and tools. */
@@ -59,7 +65,7 @@ public final class RequestProfile {
         this.snapshot = new Snapshot(Objects.requireNonNull(stats, "stats"), request);
         this.file = file;
         this.fileError = fileError;
-        this.output.complete(this);
+        this.output = CompletableFuture.completedFuture(this);
     }
 
     private Snapshot snapshot() {

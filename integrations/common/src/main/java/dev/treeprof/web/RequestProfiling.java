@@ -171,7 +171,7 @@ public final class RequestProfiling {
                 }
             }
             long seq = sequence.incrementAndGet();
-            profile = new RequestProfile(Long.toString(seq), seq, ended, handle.profiler());
+            profile = new RequestProfile(Long.toString(seq), seq, ended, handle.profiler(), result);
             recent.add(profile);
         } catch (RuntimeException | LinkageError e) {
             endFailures.failed("could not complete the profile of " + handle.request(), e);
@@ -179,7 +179,6 @@ public final class RequestProfiling {
             return;
         }
         RequestProfile done = profile;
-        done.whenWritten().thenRun(() -> result.complete(done));
         if (!options.outputEnabled() && files == null) {
             done.outputDone();
             return;

@@ -33,8 +33,10 @@ public final class SafeFileNames {
 
     private static final Pattern ENCODED_SEPARATOR = Pattern.compile("%(2[fF]|5[cC])");
     /** Extensions the dump writer knows, longest first so double extensions are kept whole. */
-    private static final String[] KNOWN_EXTENSIONS = {".speedscope.json", ".trace.json", ".pb.gz", ".pprof", ".collapsed", ".folded",
-        ".prof", ".json"};
+    /** The dump extensions and the format each names, longest first (so .speedscope.json is not .json). */
+    private static final String[][] KNOWN_EXTENSIONS = {{".speedscope.json", "speedscope"}, {".trace.json", "trace"},
+        {".pb.gz", "pprof"}, {".pprof", "pprof"}, {".collapsed", "folded"}, {".folded", "folded"}, {".prof", "prof"},
+        {".json", "json"}};
     private static final int MAX_PLAIN_EXTENSION = 12;
 
     private SafeFileNames() {
@@ -142,9 +144,21 @@ public final class SafeFileNames {
         return "-" + String.format(Locale.ROOT, "%08x", full.hashCode());
     }
 
+    /** The dump format ({@code prof}, {@code json}, ...) a file name's extension names, or null. */
+    static String dumpFormat(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        for (String[] known : KNOWN_EXTENSIONS) {
+            if (lower.endsWith(known[0])) {
+                return known[1];
+            }
+        }
+        return null;
+    }
+
     static String extension(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
-        for (String e : KNOWN_EXTENSIONS) {
+        for (String[] known : KNOWN_EXTENSIONS) {
+            String e = known[0];
             if (lower.endsWith(e) && name.length() > e.length()) {
                 return name.substring(name.length() - e.length());
             }

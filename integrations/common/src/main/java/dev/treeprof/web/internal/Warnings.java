@@ -32,11 +32,6 @@ public final class Warnings {
         }
     }
 
-    /** Whether a warning was logged; a later {@link #recovered()} re-arms it. */
-    public boolean hasWarned() {
-        return warned.get();
-    }
-
     /** The failures stopped: the next one warns again. Returns whether a warning had been logged. */
     public boolean recovered() {
         return warned.compareAndSet(true, false);

@@ -17,6 +17,8 @@ final class OutputQueue {
     private static final int DRAIN_SECONDS = 5;
 
     private final ThreadPoolExecutor writer;
+    /** Whether the shutdown drain is registered; set once, only ever read outside the lock as a hint. */
+    private volatile boolean drainRegistered;
 
     OutputQueue(int capacity) {
         writer = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new ArrayBlockingQueue<>(capacity), r -> {
@@ -25,6 +27,16 @@ final class OutputQueue {
             return t;
         }, new ThreadPoolExecutor.AbortPolicy());
         writer.allowCoreThreadTimeOut(true);
+    }
+
+    /** Registers the drain at exit once, when there is first something to drain. */
+    private void drainAtExit() {
+        synchronized (this) {
+            if (drainRegistered) {
+                return;
+            }
+            drainRegistered = true;
+        }
         try {
             Runtime.getRuntime().addShutdownHook(new Thread(this::drain, "treeprof-writer-drain"));
         } catch (IllegalStateException | SecurityException e) {
@@ -48,6 +60,9 @@ final class OutputQueue {
 
     /** Queues the task; false when the queue is full. */
     boolean offer(Runnable task) {
+        if (!drainRegistered) {
+            drainAtExit();
+        }
         try {
             writer.execute(task);
             return true;

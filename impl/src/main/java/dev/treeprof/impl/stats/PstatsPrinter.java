@@ -50,6 +50,30 @@ final class PstatsPrinter {
         this.rowOf = rowOf;
     }
 
+    /**
+     * The length of {@code name.label()} without making the label: the column width is the
+     * longest label of every row, and a table of 100,000 rows would make 100,000 strings for it.
+     * A bare name keeps its length ({@code <x>} prints as <code>{x}</code>); a positioned one is
+     * {@code file:line(function)}.
+     */
+    static int labelLength(ScopeName name) {
+        if (ScopeName.NO_FILE.equals(name.file()) && name.line() == 0) {
+            return name.function().length();
+        }
+        return name.file().length() + 1 + decimalLength(name.line()) + 1 + name.function().length() + 1;
+    }
+
+    private static int decimalLength(int v) {
+        if (v == Integer.MIN_VALUE) {
+            return 11;
+        }
+        int n = v < 0 ? 2 : 1;
+        for (int a = Math.abs(v); a >= 10; a /= 10) {
+            n++;
+        }
+        return n;
+    }
+
     /** The list pstats' get_print_list builds: the message lines, the kept rows and the label width. */
     private static final class PrintList {
         final String message;
@@ -72,7 +96,7 @@ final class PstatsPrinter {
         if (r.rows.size() < all.size()) {
             width = 0;
             for (StatsRow row : r.rows) {
-                width = Math.max(width, row.label().length());
+                width = Math.max(width, labelLength(row.function()));
             }
         }
         return new PrintList(msg.toString(), r.rows, width + 2);

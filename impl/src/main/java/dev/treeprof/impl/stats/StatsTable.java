@@ -78,7 +78,7 @@ public final class StatsTable implements Stats {
                 calls += r.totalCalls();
                 prim += r.primitiveCalls();
                 time += r.tottime();
-                width = Math.max(width, r.label().length());
+                width = Math.max(width, PstatsPrinter.labelLength(r.function()));
             }
             this.totalCalls = calls;
             this.primitiveCalls = prim;
@@ -137,7 +137,7 @@ public final class StatsTable implements Stats {
     private Table table() {
         Table t = source.table;
         if (t == null) {
-            t = new Table(flatten(tree.threads()));
+            t = new Table(Flattener.rows(tree.threads()));
             source.table = t;
         }
         return t;
@@ -464,12 +464,6 @@ public final class StatsTable implements Stats {
                 out, CallTree.of(list),
                 List.of(), metadata, startMillis, durationNanos, writer)));
         return Collections.unmodifiableMap(result);
-    }
-
-    private static List<StatsRow> flatten(List<ThreadTree> threads) {
-        FunctionTable t = new FunctionTable();
-        Flattener.flatten(threads, t);
-        return t.rows();
     }
 
     @Override

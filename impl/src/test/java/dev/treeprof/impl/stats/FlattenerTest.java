@@ -155,15 +155,4 @@ class FlattenerTest {
         assertEquals(1, self.primitiveCalls());
         assertEquals(List.of(ScopeName.of("f"), ScopeName.of("leaf")), List.copyOf(f.callees().keySet()));
     }
-
-    @Test
-    void labelLengthIsTheLabelsLength() {
-        for (ScopeName n : List.of(ScopeName.of("db.query"), ScopeName.of("<module>"), ScopeName.of("<"),
-                ScopeName.of(""), ScopeName.of("~", 7, "f"), ScopeName.of("a/b.java", 0, "g"),
-                ScopeName.of("x.py", -12, "h"), ScopeName.of("x.py", Integer.MIN_VALUE, "h"),
-                ScopeName.of("x.py", Integer.MAX_VALUE, "h"), ScopeName.of("x.py", 10, "h"),
-                ScopeName.of("x.py", 9, "h"))) {
-            assertEquals(n.label().length(), PstatsPrinter.labelLength(n), n.label());
-        }
-    }
 }

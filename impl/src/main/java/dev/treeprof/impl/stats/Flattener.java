@@ -47,22 +47,22 @@ final class Flattener {
 
     /** Function numbers by key. */
     private final NameIndex functions = new NameIndex();
-    private long[] calls = new long[16];
-    private long[] primitiveCalls = new long[16];
-    private long[] tottimeNanos = new long[16];
-    private long[] cumtimeNanos = new long[16];
+    private long[] calls = new long[8];
+    private long[] primitiveCalls = new long[8];
+    private long[] tottimeNanos = new long[8];
+    private long[] cumtimeNanos = new long[8];
     /** How many activations of the function are on the current path. */
-    private int[] active = new int[16];
+    private int[] active = new int[8];
 
     /** Pair numbers by (caller, callee) function numbers. */
     private final PairIndex pairIndex = new PairIndex();
     private int pairCount;
-    private int[] pairCaller = new int[16];
-    private int[] pairCallee = new int[16];
+    private int[] pairCaller = new int[8];
+    private int[] pairCallee = new int[8];
     /** Per pair: calls, primitive calls, tottime and cumtime nanoseconds. */
-    private long[] pairNumbers = new long[64];
+    private long[] pairNumbers = new long[32];
     /** How many activations of the pair are on the current path. */
-    private int[] pairActive = new int[16];
+    private int[] pairActive = new int[8];
 
     private Flattener() {
     }
@@ -299,9 +299,9 @@ final class Flattener {
 
     /** Open-addressing map from a name to its number, numbers given in insertion order. */
     private static final class NameIndex {
-        private ScopeName[] keys = new ScopeName[32];
-        private int[] values = new int[32];
-        private ScopeName[] inOrder = new ScopeName[16];
+        private ScopeName[] keys = new ScopeName[16];
+        private int[] values = new int[16];
+        private ScopeName[] inOrder = new ScopeName[8];
         private int size;
 
         int get(ScopeName name) {
@@ -364,8 +364,8 @@ final class Flattener {
     /** Open-addressing map from a pair's packed function numbers to its number. */
     private static final class PairIndex {
         private static final long EMPTY = -1L;
-        private long[] keys = filled(32);
-        private int[] values = new int[32];
+        private long[] keys = filled(16);
+        private int[] values = new int[16];
         private int size;
 
         private static long[] filled(int n) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.treeprof.Stats;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.FileVisitResult;
@@ -35,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * path}), never by a path taken from a request. Symbolic links are followed only when they lead to
  * a regular file inside the same root, checked again when the file is opened.
  */
-final class ProfileIndex implements Closeable {
+final class ProfileIndex implements ProfileSource {
 
     /** How old the listing may be before a request re-reads the directories. */
     static final long RESCAN_MILLIS = 1000;
@@ -45,7 +44,7 @@ final class ProfileIndex implements Closeable {
     private static final JsonFactory FACTORY = new JsonFactory();
 
     /** One profile file; its summary or error arrives from the loader. */
-    static final class Entry {
+    static final class Entry implements ProfileSource.Item {
         final String id;
         final String name;
         final Path file;
@@ -66,6 +65,22 @@ final class ProfileIndex implements Closeable {
 
         boolean pending() {
             return summary == null && error == null;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        /** A file rewritten in place gets a new key: its size or modification time changes. */
+        @Override
+        public String cacheKey() {
+            return id + '\0' + size + '\0' + modifiedMillis;
         }
     }
 
@@ -286,6 +301,51 @@ final class ProfileIndex implements Closeable {
         return true;
     }
 
+    @Override
+    public long refreshedVersion() {
+        refresh();
+        return version();
+    }
+
+    @Override
+    public Item lookup(String id) throws NotFound {
+        Entry e = find(id);
+        if (e == null) {
+            throw new NotFound("not found");
+        }
+        return e;
+    }
+
+    /** Loads the files together, as {@link Stats#load} merges them. */
+    @Override
+    public Stats load(List<Item> items) throws IOException, NotFound {
+        Path[] files = new Path[items.size()];
+        for (int i = 0; i < files.length; i++) {
+            files[i] = openableOrNotFound((Entry) items.get(i));
+        }
+        return Stats.load(files);
+    }
+
+    @Override
+    public Raw raw(Item item) throws IOException, NotFound {
+        Entry e = (Entry) item;
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(openable(e));
+        } catch (IOException ex) {
+            throw new NotFound("not found");
+        }
+        return new Raw(e.file.getFileName().toString(), bytes);
+    }
+
+    private Path openableOrNotFound(Entry e) throws NotFound {
+        try {
+            return openable(e);
+        } catch (IOException ex) {
+            throw new NotFound("not found");
+        }
+    }
+
     /** True once every entry has its summary or error. */
     boolean complete() {
         for (Entry e : entries.values()) {
@@ -297,7 +357,8 @@ final class ProfileIndex implements Closeable {
     }
 
     /** Writes the listing: the version, whether every summary is in, and one object per file. */
-    void writeList(OutputStream out) throws IOException {
+    @Override
+    public void writeList(OutputStream out) throws IOException {
         List<Entry> list = new ArrayList<>(entries.values());
         list.sort((a, b) -> a.id.compareTo(b.id));
         try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {

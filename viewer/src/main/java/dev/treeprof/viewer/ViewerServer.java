@@ -236,16 +236,14 @@ public final class ViewerServer implements AutoCloseable {
     }
 
     private void list(HttpExchange x, Map<String, List<String>> query) throws IOException {
-        index.refresh();
+        index.refreshSoon();
         String since = first(query, "since");
         if (since != null && since.equals(Long.toString(index.version()))) {
             send(x, 200, "application/json", ("{\"version\":" + index.version() + ",\"unchanged\":true}")
                     .getBytes(StandardCharsets.UTF_8));
             return;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        index.writeList(out);
-        send(x, 200, "application/json", out.toByteArray());
+        send(x, 200, "application/json", index.listJson());
     }
 
     /** The entries a request names ({@code f=id}, repeatable), or null after answering 404. */
@@ -279,7 +277,8 @@ public final class ViewerServer implements AutoCloseable {
             }
         }
         try {
-            return Stats.load(files);
+            // one file: loaded once, also when its summary is being made right now
+            return files.length == 1 ? index.load(found.get(0), files[0]) : Stats.load(files);
         } catch (IOException | RuntimeException e) {
             sendJsonError(x, 422, ProfileIndex.message(e));
             return null;

@@ -390,6 +390,12 @@ final class ProfileIndex implements Closeable {
         return true;
     }
 
+    /** How many callers wait for the load of {@code e} under way, -1 if none is under way. */
+    int waitingFor(Entry e) {
+        CompletableFuture<Stats> f = loading.get(e);
+        return f == null ? -1 : f.getNumberOfDependents();
+    }
+
     /**
      * The listing as {@link #writeList} writes it, made again only when the version has changed
      * since the last call: the page polls it every second or two, and a listing of 10,000 files is

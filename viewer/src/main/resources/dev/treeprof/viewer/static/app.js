@@ -101,7 +101,7 @@
     const v = { count, table, first: 0, last: 0, rowH: knownH };
     sizer.style.height = (count * (knownH || 20) + 40) + 'px';
     wrap.scrollTop = keep;
-    const headH = () => (table.tHead ? table.tHead.offsetHeight : 0);
+    const headH = () => (table.tHead ? table.tHead.getBoundingClientRect().height : 0);
     const viewH = () => Math.max(wrap.clientHeight, Math.min(window.innerHeight, 2000));
     function fill(first, last) {
       clear(body);
@@ -122,7 +122,7 @@
       const margin = Math.ceil(view / rowH);
       fill(Math.max(0, need0 - margin), Math.min(count, need1 + margin));
       if (!v.rowH && body.rows.length) {
-        v.rowH = body.rows[0].offsetHeight || 20;
+        v.rowH = body.rows[0].getBoundingClientRect().height || 20;
         if (v.rowH !== rowH) { v.render(true); return; }
       }
       if (!v.rowH) v.rowH = rowH;

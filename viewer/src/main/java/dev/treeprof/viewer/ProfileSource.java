@@ -3,7 +3,6 @@ package dev.treeprof.viewer;
 import dev.treeprof.Stats;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.List;
 
 /**
@@ -21,10 +20,11 @@ interface ProfileSource extends Closeable {
     long refreshedVersion();
 
     /**
-     * Writes the listing: {@code {"version": n, "entries": [{"id", "name", ...summary}], "complete": b}},
-     * where {@code complete} is false while some summaries are still being made.
+     * The listing's JSON: {@code {"version": n, "entries": [{"id", "name", ...summary}], "complete": b}},
+     * where {@code complete} is false while some summaries are still being made. The version is
+     * read before the entries, so a change made meanwhile shows as a new version at the next poll.
      */
-    void writeList(OutputStream out) throws IOException;
+    byte[] listJson() throws IOException;
 
     /**
      * The profile with this id.

@@ -73,7 +73,13 @@ final class RecentSource implements ProfileSource {
     }
 
     @Override
-    public void writeList(OutputStream out) throws IOException {
+    public byte[] listJson() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        writeList(out);
+        return out.toByteArray();
+    }
+
+    private void writeList(OutputStream out) throws IOException {
         long version = recent.version(); // before listing: a profile added meanwhile changes it again
         List<RequestProfile> profiles = recent.list();
         Set<RequestProfile> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());

@@ -166,9 +166,7 @@ public final class ViewerRoutes {
         if (since != null && since.equals(Long.toString(version))) {
             return json(200, ("{\"version\":" + version + ",\"unchanged\":true}").getBytes(StandardCharsets.UTF_8));
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        source.writeList(out);
-        return json(200, out.toByteArray());
+        return json(200, source.listJson());
     }
 
     /** A request's profiles ({@code f=id}, repeatable). */

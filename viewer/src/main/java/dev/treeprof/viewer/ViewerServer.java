@@ -403,6 +403,13 @@ public final class ViewerServer implements AutoCloseable {
 
     private static void send(HttpExchange x, int status, String type, byte[] body) throws IOException {
         x.getResponseHeaders().set("Content-Type", type);
+        if (body.length >= Gzip.MIN_BYTES && Gzip.compressible(type)) {
+            x.getResponseHeaders().set("Vary", "Accept-Encoding");
+            if (Gzip.accepted(x.getRequestHeaders().getFirst("Accept-Encoding"))) {
+                x.getResponseHeaders().set("Content-Encoding", "gzip");
+                body = Gzip.of(body);
+            }
+        }
         if (x.getRequestMethod().equals("HEAD")) {
             x.sendResponseHeaders(status, -1);
             return;

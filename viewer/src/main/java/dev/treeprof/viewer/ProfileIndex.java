@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.treeprof.Stats;
 import java.io.ByteArrayOutputStream;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.FileVisitResult;
@@ -47,7 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * path}), never by a path taken from a request. Symbolic links are followed only when they lead to
  * a regular file inside the same root, checked again when the file is opened.
  */
-final class ProfileIndex implements Closeable {
+final class ProfileIndex implements ProfileSource {
 
     /** How old the listing may be before a request re-reads the directories. */
     static final long RESCAN_MILLIS = 1000;
@@ -57,7 +56,7 @@ final class ProfileIndex implements Closeable {
     private static final JsonFactory FACTORY = new JsonFactory();
 
     /** One profile file; its summary or error arrives from the loader. */
-    static final class Entry {
+    static final class Entry implements ProfileSource.Item {
         final String id;
         final String name;
         final Path file;
@@ -78,6 +77,22 @@ final class ProfileIndex implements Closeable {
 
         boolean pending() {
             return summary == null && error == null;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        /** A file rewritten in place gets a new key: its size or modification time changes. */
+        @Override
+        public String cacheKey() {
+            return id + '\0' + size + '\0' + modifiedMillis;
         }
     }
 
@@ -380,6 +395,53 @@ final class ProfileIndex implements Closeable {
         return true;
     }
 
+    /** Has the directories re-read in the background when the listing is old ({@link #refreshSoon}). */
+    @Override
+    public long refreshedVersion() {
+        refreshSoon();
+        return version();
+    }
+
+    @Override
+    public Item lookup(String id) throws NotFound {
+        Entry e = find(id);
+        if (e == null) {
+            throw new NotFound("not found");
+        }
+        return e;
+    }
+
+    /** Loads the files together, as {@link Stats#load} merges them; one file only once however many ask. */
+    @Override
+    public Stats load(List<Item> items) throws IOException, NotFound {
+        Path[] files = new Path[items.size()];
+        for (int i = 0; i < files.length; i++) {
+            files[i] = openableOrNotFound((Entry) items.get(i));
+        }
+        // one file: loaded once, also when its summary is being made right now
+        return files.length == 1 ? load((Entry) items.get(0), files[0]) : Stats.load(files);
+    }
+
+    @Override
+    public Raw raw(Item item) throws IOException, NotFound {
+        Entry e = (Entry) item;
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(openable(e));
+        } catch (IOException ex) {
+            throw new NotFound("not found");
+        }
+        return new Raw(e.file.getFileName().toString(), bytes);
+    }
+
+    private Path openableOrNotFound(Entry e) throws NotFound {
+        try {
+            return openable(e);
+        } catch (IOException ex) {
+            throw new NotFound("not found");
+        }
+    }
+
     /** True once every entry has its summary or error. */
     boolean complete() {
         for (Entry e : entries.values()) {
@@ -401,7 +463,8 @@ final class ProfileIndex implements Closeable {
      * since the last call: the page polls it every second or two, and a listing of 10,000 files is
      * a few megabytes.
      */
-    byte[] listJson() throws IOException {
+    @Override
+    public byte[] listJson() throws IOException {
         synchronized (listLock) {
             long v = version();
             if (listBytes == null || listVersion != v) {

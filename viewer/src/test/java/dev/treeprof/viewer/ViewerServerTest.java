@@ -83,7 +83,9 @@ class ViewerServerTest {
             assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(""), path);
         }
         HttpResponse<String> page = get("/");
-        assertTrue(page.body().contains("<script src=\"/static/app.js\""), "the page loads its script from the server");
+        assertTrue(page.body().contains("<script src=\"static/app.js\""),
+                "the page loads its script from the server, by a relative URL that works under a mount point");
+        assertFalse(page.body().contains("=\"/"), "no root-relative URL in the page: it may be mounted under a prefix");
         assertFalse(page.body().matches("(?s).*<script>.*") || page.body().contains("onclick="), "no inline script in the page");
         assertEquals("text/javascript; charset=utf-8", get("/static/app.js").headers().firstValue("Content-Type").orElse(""));
     }

@@ -274,7 +274,7 @@
   function loadProfile(ids) {
     const key = ids.join('\n');
     if (!cache.has(key)) {
-      const pr = getJson('/api/profile?' + idsQuery(ids)).then(p => {
+      const pr = getJson('api/profile?' + idsQuery(ids)).then(p => {
         timings.fetchedMs = performance.now();
         const prepared = prepareProfile(p);
         timings.preparedMs = performance.now();
@@ -661,7 +661,7 @@
 
     async function poll(first) {
       try {
-        const d = await getJson('/api/list' + (listState.data ? '?since=' + listState.data.version : ''));
+        const d = await getJson('api/list' + (listState.data ? '?since=' + listState.data.version : ''));
         if (!d.unchanged) { listState.data = d; render(); } else if (first) render();
         if (timings.listedMs === undefined && d.entries) timings.listedMs = performance.now();
         if (timings.summarizedMs === undefined && d.complete) timings.summarizedMs = performance.now();
@@ -718,10 +718,10 @@
     }
     const q = idsQuery(ids);
     app.appendChild(el('div', { class: 'downloads' }, 'Download: ',
-      el('a', { href: '/api/download?' + q + '&format=prof', download: '' }, '.prof'),
-      prof.exact ? el('a', { href: '/api/download?' + q + '&format=speedscope', download: '' }, '.speedscope.json') : null,
-      prof.exact ? el('a', { href: '/api/download?' + q + '&format=folded', download: '' }, '.folded') : null,
-      el('a', { href: '/api/download?' + q + '&format=json', download: '' }, '.json')));
+      el('a', { href: 'api/download?' + q + '&format=prof', download: '' }, '.prof'),
+      prof.exact ? el('a', { href: 'api/download?' + q + '&format=speedscope', download: '' }, '.speedscope.json') : null,
+      prof.exact ? el('a', { href: 'api/download?' + q + '&format=folded', download: '' }, '.folded') : null,
+      el('a', { href: 'api/download?' + q + '&format=json', download: '' }, '.json')));
 
     const controls = el('div', { class: 'controls' });
     const threadSel = el('select', { id: 'thread', 'aria-label': 'thread' });

@@ -15,6 +15,12 @@ final class OutputQueue {
 
     private static final AtomicInteger THREADS = new AtomicInteger();
     private static final int DRAIN_SECONDS = 5;
+    /**
+     * What a full queue throws, made once: the JDK's own policy builds a message from the
+     * executor's state and a stack trace for every refused task, which is a heavy price on a
+     * server's I/O thread exactly when the writer is behind and refusals come by the thousand.
+     */
+    private static final RejectedExecutionException FULL = new Refused();
 
     private final ThreadPoolExecutor writer;
     /** Whether the shutdown drain is registered; set once, only ever read outside the lock as a hint. */
@@ -25,7 +31,9 @@ final class OutputQueue {
             Thread t = new Thread(r, "treeprof-writer-" + THREADS.incrementAndGet());
             t.setDaemon(true);
             return t;
-        }, new ThreadPoolExecutor.AbortPolicy());
+        }, (task, executor) -> {
+            throw FULL;
+        });
         writer.allowCoreThreadTimeOut(true);
     }
 
@@ -63,6 +71,9 @@ final class OutputQueue {
         if (!drainRegistered) {
             drainAtExit();
         }
+        if (writer.getQueue().remainingCapacity() == 0) {
+            return false; // full now: refuse without asking the executor (a racy look; execute decides otherwise)
+        }
         try {
             writer.execute(task);
             return true;
@@ -73,5 +84,19 @@ final class OutputQueue {
 
     int size() {
         return writer.getQueue().size() + writer.getActiveCount();
+    }
+
+    /** A refusal without a stack trace: it never leaves this class. */
+    private static final class Refused extends RejectedExecutionException {
+        private static final long serialVersionUID = 1L;
+
+        Refused() {
+            super("treeprof's writer queue is full", null);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
     }
 }

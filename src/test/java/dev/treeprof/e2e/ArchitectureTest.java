@@ -25,6 +25,9 @@ import org.junit.jupiter.api.Test;
  *   <li>the command line tool uses the API, plus the implementation's file layer
  *       ({@code dev.treeprof.impl.format}: formats by name, loading directories), as its package
  *       documentation says; never the recorder;</li>
+ *   <li>the viewer's core knows no web framework: the live viewer's Undertow and Vert.x adapters
+ *       live in packages of their own, each knowing only its framework, so an application pulls
+ *       only the framework it already has;</li>
  *   <li>no package depends on itself through others.</li>
  * </ul>
  */
@@ -60,6 +63,20 @@ class ArchitectureTest {
                         "dev.treeprof.viewer..")
                 .should().dependOnClassesThat().resideInAPackage("dev.treeprof.impl..")
                 .because("integrations compile against treeprof-api alone and run with any implementation")
+                .check(all);
+    }
+
+    @Test
+    void theViewersCoreKnowsNoWebFramework() {
+        noClasses().that().resideInAPackage("dev.treeprof.viewer")
+                .should().dependOnClassesThat().resideInAnyPackage("io.undertow..", "io.vertx..")
+                .because("the routes are written once for every server; adapters live in subpackages")
+                .check(all);
+        noClasses().that().resideInAPackage("dev.treeprof.viewer.undertow..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..")
+                .check(all);
+        noClasses().that().resideInAPackage("dev.treeprof.viewer.vertx..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.undertow..")
                 .check(all);
     }
 

@@ -169,7 +169,7 @@ class MainJarIT {
             assertTrue(!list.contains("\"error\""), list);
             String page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(m.group(1))).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            assertTrue(page.contains("/static/app.js"), "the page is in the jar");
+            assertTrue(page.contains("\"static/app.js\""), "the page is in the jar");
             assertEquals("", Files.readString(err), "nothing on stderr");
         } finally {
             p.destroy();

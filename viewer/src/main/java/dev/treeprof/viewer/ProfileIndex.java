@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.treeprof.Stats;
-import java.io.Closeable;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.FileVisitResult;
@@ -19,23 +19,34 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The profiles under the paths the viewer was given, kept up to date as files arrive: a listing of
- * the directories is re-read when it is older than a second, and only new or changed files are
- * loaded again, one at a time on a background thread, so a directory of thousands of profiles is
- * listed at once and its summaries fill in.
+ * The profiles under the paths the viewer was given, kept up to date as files arrive: while the
+ * listing is asked for, the directories are re-read in the background at most once a second (never
+ * on the asking request's thread), and only new or changed files are loaded again, one at a time on
+ * a background thread, so a directory of thousands of profiles is listed at once and its summaries
+ * fill in. The listing's JSON is built once per {@link #version()} and served from those bytes.
+ *
+ * <p>A file is loaded once however it is asked for: a request for a profile whose summary is still
+ * being made waits for that load instead of starting a second one (on two cores, two loads of a
+ * large file side by side took twice as long), and a request that loads a file first hands its
+ * summary to the index.
  *
  * <p>Only what a scan found can be served: a file is looked up by its id ({@code rootIndex/relative
  * path}), never by a path taken from a request. Symbolic links are followed only when they lead to
  * a regular file inside the same root, checked again when the file is opened.
  */
-final class ProfileIndex implements Closeable {
+final class ProfileIndex implements ProfileSource {
 
     /** How old the listing may be before a request re-reads the directories. */
     static final long RESCAN_MILLIS = 1000;
@@ -45,7 +56,7 @@ final class ProfileIndex implements Closeable {
     private static final JsonFactory FACTORY = new JsonFactory();
 
     /** One profile file; its summary or error arrives from the loader. */
-    static final class Entry {
+    static final class Entry implements ProfileSource.Item {
         final String id;
         final String name;
         final Path file;
@@ -67,6 +78,22 @@ final class ProfileIndex implements Closeable {
         boolean pending() {
             return summary == null && error == null;
         }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        /** A file rewritten in place gets a new key: its size or modification time changes. */
+        @Override
+        public String cacheKey() {
+            return id + '\0' + size + '\0' + modifiedMillis;
+        }
     }
 
     private final List<Path> roots = new ArrayList<>();
@@ -78,6 +105,18 @@ final class ProfileIndex implements Closeable {
         t.setDaemon(true);
         return t;
     });
+    /** Re-reads the directories when a listing is asked for and the last scan is old. */
+    private final ExecutorService scanner = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "treeprof-viewer-scan");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean scanQueued = new AtomicBoolean();
+    /** Loads under way, by entry: a second asker waits for the first load. */
+    private final Map<Entry, CompletableFuture<Stats>> loading = new ConcurrentHashMap<>();
+    private final Object listLock = new Object();
+    private long listVersion = -1;
+    private byte[] listBytes;
     private long lastScanNanos;
     private boolean scanned;
 
@@ -103,9 +142,36 @@ final class ProfileIndex implements Closeable {
         return version.get();
     }
 
-    /** Re-reads the directories if the listing is older than {@link #RESCAN_MILLIS}. */
+    /** Re-reads the directories now if they were never read, else if the listing is older than {@link #RESCAN_MILLIS}. */
     void refresh() {
         refresh(RESCAN_MILLIS);
+    }
+
+    /**
+     * Has the directories re-read in the background if the listing is older than
+     * {@link #RESCAN_MILLIS}, without waiting: the caller answers from the index as it is (a scan
+     * of 10,000 files costs a few hundred milliseconds).
+     */
+    void refreshSoon() {
+        synchronized (this) {
+            if (!scanned) {
+                refresh(0);
+                return;
+            }
+            if (System.nanoTime() - lastScanNanos < TimeUnit.MILLISECONDS.toNanos(RESCAN_MILLIS)) {
+                return;
+            }
+        }
+        if (scanQueued.compareAndSet(false, true)) {
+            try {
+                scanner.execute(() -> {
+                    scanQueued.set(false);
+                    refresh(RESCAN_MILLIS);
+                });
+            } catch (RejectedExecutionException closed) {
+                scanQueued.set(false);
+            }
+        }
     }
 
     /** Re-reads the directories if the listing is older than {@code maxAgeMillis}. */
@@ -212,15 +278,58 @@ final class ProfileIndex implements Closeable {
     }
 
     private void summarize(Entry e) {
-        if (entries.get(e.id) != e) {
+        if (entries.get(e.id) != e || !e.pending()) {
             return;
         }
         try {
-            e.summary = ProfileSummary.of(Stats.load(openable(e)), e.file.getFileName().toString());
+            load(e, openable(e));
         } catch (IOException | RuntimeException ex) {
-            e.error = message(ex);
+            if (e.pending()) {
+                e.error = message(ex);
+                version.incrementAndGet();
+            }
         }
-        version.incrementAndGet();
+    }
+
+    /**
+     * The stats of an entry's file ({@code file}, from {@link #openable}), loaded once for however
+     * many ask at the same time; the entry's summary is made from them if it has none yet.
+     *
+     * @throws IOException if the file cannot be read or is not a profile
+     */
+    Stats load(Entry e, Path file) throws IOException {
+        CompletableFuture<Stats> mine = new CompletableFuture<>();
+        CompletableFuture<Stats> running = loading.putIfAbsent(e, mine);
+        if (running != null) {
+            try {
+                return running.join();
+            } catch (CompletionException | CancellationException ex) {
+                Throwable cause = ex.getCause() == null ? ex : ex.getCause();
+                String why = cause instanceof Exception ? message((Exception) cause) : cause.toString();
+                if (cause instanceof IOException) {
+                    throw new IOException(why, cause);
+                }
+                throw new IllegalStateException(why, cause);
+            }
+        }
+        try {
+            Stats stats = Stats.load(file);
+            if (e.pending()) {
+                try {
+                    e.summary = ProfileSummary.of(stats, e.file.getFileName().toString());
+                } catch (RuntimeException ex) {
+                    e.error = message(ex);
+                }
+                version.incrementAndGet();
+            }
+            mine.complete(stats);
+            return stats;
+        } catch (IOException | RuntimeException ex) {
+            mine.completeExceptionally(ex);
+            throw ex;
+        } finally {
+            loading.remove(e, mine);
+        }
     }
 
     /** The message a user reads for a file that cannot be loaded. */
@@ -286,6 +395,53 @@ final class ProfileIndex implements Closeable {
         return true;
     }
 
+    /** Has the directories re-read in the background when the listing is old ({@link #refreshSoon}). */
+    @Override
+    public long refreshedVersion() {
+        refreshSoon();
+        return version();
+    }
+
+    @Override
+    public Item lookup(String id) throws NotFound {
+        Entry e = find(id);
+        if (e == null) {
+            throw new NotFound("not found");
+        }
+        return e;
+    }
+
+    /** Loads the files together, as {@link Stats#load} merges them; one file only once however many ask. */
+    @Override
+    public Stats load(List<Item> items) throws IOException, NotFound {
+        Path[] files = new Path[items.size()];
+        for (int i = 0; i < files.length; i++) {
+            files[i] = openableOrNotFound((Entry) items.get(i));
+        }
+        // one file: loaded once, also when its summary is being made right now
+        return files.length == 1 ? load((Entry) items.get(0), files[0]) : Stats.load(files);
+    }
+
+    @Override
+    public Raw raw(Item item) throws IOException, NotFound {
+        Entry e = (Entry) item;
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(openable(e));
+        } catch (IOException ex) {
+            throw new NotFound("not found");
+        }
+        return new Raw(e.file.getFileName().toString(), bytes);
+    }
+
+    private Path openableOrNotFound(Entry e) throws NotFound {
+        try {
+            return openable(e);
+        } catch (IOException ex) {
+            throw new NotFound("not found");
+        }
+    }
+
     /** True once every entry has its summary or error. */
     boolean complete() {
         for (Entry e : entries.values()) {
@@ -296,13 +452,43 @@ final class ProfileIndex implements Closeable {
         return true;
     }
 
+    /** How many callers wait for the load of {@code e} under way, -1 if none is under way. */
+    int waitingFor(Entry e) {
+        CompletableFuture<Stats> f = loading.get(e);
+        return f == null ? -1 : f.getNumberOfDependents();
+    }
+
+    /**
+     * The listing as {@link #writeList} writes it, made again only when the version has changed
+     * since the last call: the page polls it every second or two, and a listing of 10,000 files is
+     * a few megabytes.
+     */
+    @Override
+    public byte[] listJson() throws IOException {
+        synchronized (listLock) {
+            long v = version();
+            if (listBytes == null || listVersion != v) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(256, entries.size() * 200));
+                writeList(out, v);
+                listBytes = out.toByteArray();
+                listVersion = v;
+            }
+            return listBytes;
+        }
+    }
+
     /** Writes the listing: the version, whether every summary is in, and one object per file. */
     void writeList(OutputStream out) throws IOException {
+        writeList(out, version());
+    }
+
+    // the version is read before the entries, so a change made while writing makes the next call write again
+    private void writeList(OutputStream out, long listedVersion) throws IOException {
         List<Entry> list = new ArrayList<>(entries.values());
         list.sort((a, b) -> a.id.compareTo(b.id));
         try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
-            g.writeNumberField("version", version());
+            g.writeNumberField("version", listedVersion);
             boolean complete = true;
             g.writeArrayFieldStart("entries");
             for (Entry e : list) {
@@ -332,5 +518,6 @@ final class ProfileIndex implements Closeable {
     @Override
     public void close() {
         loader.shutdownNow();
+        scanner.shutdownNow();
     }
 }

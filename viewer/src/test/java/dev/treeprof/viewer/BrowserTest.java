@@ -487,4 +487,115 @@ class BrowserTest {
         List<String> resources = (List<String>) js("return performance.getEntriesByType('resource').map(e => e.name);");
         assertTrue(resources.stream().allMatch(u -> u.startsWith(origin)), resources.toString());
     }
+
+    // ------------------------------------------------------------------ long tables (after the network check: another server)
+
+    /**
+     * The text of {@code cellCss} in the rows drawn at a quarter, half and three quarters down a
+     * scrolled table's visible height, and at its last visible pixel (null where no row is).
+     */
+    @SuppressWarnings("unchecked")
+    static List<String> labelsInView(String wrapCss, String cellCss) {
+        return (List<String>) js("const w = document.querySelector(arguments[0]); const r = w.getBoundingClientRect();"
+                + " const x = r.left + 40; return [0.25, 0.5, 0.75, 1].map(f => {"
+                + " const e = document.elementFromPoint(x, r.top + (f < 1 ? w.clientHeight * f : w.clientHeight - 3));"
+                + " const tr = e && e.closest('tr'); const c = tr && tr.querySelector(arguments[1]); return c ? c.textContent : null; });",
+                wrapCss, cellCss);
+    }
+
+    /** Asserts the rows shown are consecutive rows of {@code expected}; returns the index of the first. */
+    static int assertSlice(List<String> expected, List<String> shown) {
+        int first = expected.indexOf(shown.get(0));
+        assertTrue(first >= 0, "unknown row " + shown.get(0));
+        assertEquals(expected.subList(first, Math.min(expected.size(), first + shown.size())), shown);
+        return first;
+    }
+
+    @Test
+    @Order(101)
+    void aLongTableHoldsOnlyTheRowsInViewAndShowsTheRightOnesAfterScrollingAndSorting() throws IOException {
+        Path wide = Files.createDirectories(tmp.resolve("wide"));
+        Stats stats = Fixtures.record("GET", "/wide", 200, 1_795_633_237_000L, r -> r.call("main", 5, () -> {
+            for (int i = 0; i < 3000; i++) {
+                r.call(dev.treeprof.ScopeName.of("wide/F" + (i % 7) + ".java", i + 1, "f" + i), 1 + (i * 37L) % 1000);
+            }
+        }));
+        Fixtures.write(stats, wide.resolve("wide.json"));
+        try (ViewerServer s = ViewerServer.start("127.0.0.1", 0, List.of(wide))) {
+            driver.get("about:blank");
+            driver.get(s.url() + "#/profile?f=0/wide.json");
+            waitFor(d -> !tableLabels().isEmpty());
+            List<String> cumulative = stats.sortStats("cumulative").rows().stream().map(StatsRow::label).collect(Collectors.toList());
+            List<String> shown = tableLabels();
+            assertTrue(shown.size() < 300, "only the rows in view and a screenful around them: " + shown.size());
+            assertEquals(0, assertSlice(cumulative, shown));
+            assertTrue(driver.findElement(By.id("order-info")).getText().contains("3001 of 3001 rows"));
+
+            js("const w = document.querySelector('.tablewrap'); w.scrollTop = w.scrollHeight / 2;");
+            waitFor(d -> !tableLabels().get(0).equals(shown.get(0)));
+            int first = assertSlice(cumulative, tableLabels());
+            assertTrue(first > 1000, "the rows around the middle: from " + first);
+            List<String> inView = labelsInView(".tablewrap", "td.name");
+            int top = cumulative.indexOf(inView.get(0));
+            assertTrue(top > 1000 && top < 2000, "the row drawn a quarter down the middle of the table: " + top);
+            assertEquals(cumulative.subList(top, top + 1), inView.subList(0, 1));
+            int mid = cumulative.indexOf(inView.get(1));
+            int bottom = cumulative.indexOf(inView.get(2));
+            assertTrue(top < mid && mid < bottom && bottom - top < 40, "rows in order where they are drawn: " + top + ", " + mid + ", " + bottom);
+
+            new Select(driver.findElement(By.id("sort-key"))).selectByValue("name");
+            List<String> byName = stats.sortStats("name").rows().stream().map(StatsRow::label).collect(Collectors.toList());
+            waitFor(d -> byName.contains(tableLabels().get(0)) && byName.indexOf(tableLabels().get(0)) > 0);
+            assertSlice(byName, tableLabels());
+            js("const w = document.querySelector('.tablewrap'); w.scrollTop = w.scrollHeight;");
+            waitFor(d -> {
+                List<String> l = tableLabels();
+                return l.get(l.size() - 1).equals(byName.get(byName.size() - 1));
+            });
+            assertSlice(byName, tableLabels());
+            assertEquals(byName.get(byName.size() - 1), labelsInView(".tablewrap", "td.name").get(3), "the last row at the bottom");
+            screenshot("long-table");
+        }
+    }
+
+    /** The ids of the list's rows in the page, read in one go (polls make the rows again meanwhile). */
+    @SuppressWarnings("unchecked")
+    static List<String> entryIds() {
+        return (List<String>) js("return [...document.querySelectorAll('#entries tbody tr')].map(r => r.getAttribute('data-id'));");
+    }
+
+    @Test
+    @Order(102)
+    void aListOfTenThousandFilesRendersTheRowsInView() throws IOException {
+        Path many = Files.createDirectories(tmp.resolve("many"));
+        Stats small = Fixtures.ordersA();
+        int n = 10_000;
+        for (int i = 0; i < n; i++) {
+            Map<String, String> meta = new java.util.LinkedHashMap<>(small.metadata());
+            meta.put("request.path", "/items/" + i);
+            small.withMetadata(meta).dumpStats(many.resolve(String.format(Locale.ROOT, "GET.items.%05d.json", i)));
+        }
+        try (ViewerServer s = ViewerServer.start("127.0.0.1", 0, List.of(many))) {
+            driver.get("about:blank");
+            driver.get(s.url() + "#/");
+            waitFor(d -> d.findElement(By.id("list-summary")).getText().startsWith(n + " of " + n + " profiles"));
+            // the list is made again on every poll while summaries come in: click whatever header is there now
+            js("document.querySelector('#entries th[data-col=file]').click();");
+            waitFor(d -> entryIds().stream().findFirst().filter("0/GET.items.00000.json"::equals).isPresent());
+            int rows = entryIds().size();
+            assertTrue(rows > 10 && rows < 300, "only the rows in view and a screenful around them: " + rows);
+
+            js("const w = document.getElementById('list'); w.scrollTop = w.scrollHeight;");
+            waitFor(d -> entryIds().stream().reduce((a, b) -> b).filter("0/GET.items.09999.json"::equals).isPresent());
+            assertEquals("GET.items.09999.json", labelsInView("#list", "td:last-child").get(3), "the last row at the bottom");
+            js("const w = document.getElementById('list'); w.scrollTop = w.scrollHeight / 2;");
+            String middle = waitFor(d -> labelsInView("#list", "td:last-child").get(1));
+            int at = Integer.parseInt(middle.substring("GET.items.".length(), "GET.items.".length() + 5));
+            assertTrue(at > 4800 && at < 5200, "halfway down, the rows around the middle: " + middle);
+            List<String> ids = entryIds();
+            for (int k = 1; k < ids.size(); k++) {
+                assertTrue(ids.get(k - 1).compareTo(ids.get(k)) < 0, "in file order: " + ids);
+            }
+        }
+    }
 }

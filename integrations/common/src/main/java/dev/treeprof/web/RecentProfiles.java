@@ -18,6 +18,10 @@ import java.util.function.LongSupplier;
  * <p>The count bound is exact: the newest profile replaces the oldest. Memory is therefore
  * bounded by the capacity whatever the request rate; a profile past its age is no longer listed
  * and is released by the next {@link #list()}, {@link #get}, {@link #size()} or add.
+ *
+ * <p>{@link #version()} tells a poller (treeprof's live viewer) whether anything changed since it
+ * last looked without listing: read the version, then list; the same version later means the
+ * same profiles.
  */
 public final class RecentProfiles {
 
@@ -27,6 +31,8 @@ public final class RecentProfiles {
     private final LongSupplier ticker;
     private final AtomicReferenceArray<Entry> slots;
     private final AtomicLong added = new AtomicLong();
+    /** Counts changes once they are visible: bumped after a slot is stored or released, never before. */
+    private final AtomicLong changes = new AtomicLong();
     private final LongSupplier droppedOutputs;
 
     private static final class Entry {
@@ -58,6 +64,20 @@ public final class RecentProfiles {
         }
         long n = added.getAndIncrement();
         slots.set((int) (n % capacity), new Entry(profile, ticker.getAsLong()));
+        // after the store: a poller that reads this version and then lists sees this profile
+        changes.incrementAndGet();
+    }
+
+    /**
+     * A number that changes whenever the kept profiles change: a profile added (and so the oldest
+     * replaced), one released for its age, or {@link #clear()}. Lock-free, one read. A poller reads
+     * it before {@link #list()}: a later read that returns the same number means the list is the
+     * same, except for profiles past their age, which are noticed (and counted here) only by
+     * {@link #list()}, {@link #get}, {@link #size()} or the next add; call {@link #size()} first to
+     * account for them.
+     */
+    public long version() {
+        return changes.get();
     }
 
     /** The kept profiles, newest first. */
@@ -81,7 +101,9 @@ public final class RecentProfiles {
             return null;
         }
         if (now - e.addedNanos > maxAgeNanos) {
-            slots.compareAndSet(slot, e, null);
+            if (slots.compareAndSet(slot, e, null)) {
+                changes.incrementAndGet();
+            }
             return null;
         }
         return e;
@@ -117,7 +139,9 @@ public final class RecentProfiles {
     /** Forgets every kept profile. */
     public void clear() {
         for (int i = 0; i < slots.length(); i++) {
-            slots.set(i, null);
+            if (slots.getAndSet(i, null) != null) {
+                changes.incrementAndGet();
+            }
         }
     }
 

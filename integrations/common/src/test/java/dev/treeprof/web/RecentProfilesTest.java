@@ -1,6 +1,7 @@
 package dev.treeprof.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.treeprof.impl.stats.StatsTable;
@@ -62,5 +63,62 @@ class RecentProfilesTest {
         recent.add(profile(1));
         assertEquals(0, recent.size());
         assertEquals(Optional.empty(), recent.get("1"));
+    }
+
+    @Test
+    void versionChangesExactlyWhenTheListDoes() {
+        RecentProfiles recent = new RecentProfiles(2, Duration.ofSeconds(60), nanos::get);
+        long v0 = recent.version();
+        assertEquals(v0, recent.version(), "reading it changes nothing");
+        recent.add(profile(1));
+        long v1 = recent.version();
+        assertNotEquals(v0, v1);
+        recent.list();
+        recent.size();
+        assertEquals(v1, recent.version(), "listing changes nothing");
+        recent.add(profile(2));
+        recent.add(profile(3)); // replaces 1
+        long v3 = recent.version();
+        assertNotEquals(v1, v3);
+        assertEquals(List.of("3", "2"), ids(recent));
+        nanos.addAndGet(Duration.ofSeconds(61).toNanos());
+        assertEquals(v3, recent.version(), "age is noticed by size(), list() or get()");
+        assertEquals(0, recent.size());
+        long expired = recent.version();
+        assertNotEquals(v3, expired);
+        recent.size();
+        assertEquals(expired, recent.version(), "a released profile is counted once");
+        recent.add(profile(4));
+        long v4 = recent.version();
+        recent.clear();
+        assertNotEquals(v4, recent.version());
+        long cleared = recent.version();
+        recent.clear();
+        assertEquals(cleared, recent.version(), "clearing nothing changes nothing");
+    }
+
+    @Test
+    void aVersionReadBeforeListingNeverHidesAProfile() throws Exception {
+        // a poller's order: version, then list; whenever a later version equals it, the list it
+        // took holds every profile added so far
+        RecentProfiles recent = new RecentProfiles(1000, Duration.ofHours(1), nanos::get);
+        Thread writer = new Thread(() -> {
+            for (long i = 1; i <= 1000; i++) {
+                recent.add(profile(i));
+            }
+        });
+        writer.start();
+        long version = -1;
+        List<String> seen = List.of();
+        while (writer.isAlive() || version != recent.version()) {
+            long v = recent.version();
+            if (v != version) {
+                version = v;
+                seen = ids(recent);
+            }
+        }
+        writer.join();
+        assertEquals(version, recent.version());
+        assertEquals(1000, seen.size(), "the last list taken for the final version holds every profile");
     }
 }

@@ -80,6 +80,84 @@
     where.appendChild(el('p', { class: 'error', role: 'alert', text: String(err && err.message || err) }));
   }
 
+  // runs f after the browser has painted what is on screen now: work a click does not need to show
+  // at once (the callers panel, the table's highlight) waits for the redraw to be seen
+  function afterPaint(f) { requestAnimationFrame(() => setTimeout(f, 0)); }
+
+  // a virtual table's row height as app.css makes it: line-height 18px, padding 2px twice, a 1px border
+  const VROW_PX = 23;
+
+  // A table that puts in the page only the rows scrolled into view and a screenful either side: a
+  // table of 100,000 rows would cost seconds of layout, a window of them a few milliseconds. Rows
+  // have one height (cells do not wrap), so the scroll position tells which rows are in view; the
+  // table sits in a sizer as tall as every row would be, so the scroll bar is the whole table's.
+  // wrap is the scrolling element; rowAt(k) makes the k-th row.
+  function VirtualTable(wrap, attrs, head, count, rowAt) {
+    const body = el('tbody');
+    const table = el('table', attrs, el('thead', null, head), body);
+    table.classList.add('virtual');
+    const sizer = el('div', { class: 'vsizer' }, table);
+    // a table made again (new data, another sort) keeps the scroll position of the one it replaces
+    const old = wrap.vtable, keep = old ? wrap.scrollTop : 0;
+    clear(wrap);
+    wrap.appendChild(sizer);
+    // sizes measured once the page is laid out; until then app.css's row height and an estimate of
+    // the view, so that making the table forces no layout before the first paint
+    const v = { count, table, first: 0, last: 0, rowH: old ? old.rowH : VROW_PX, headH: old ? old.headH : VROW_PX + 2,
+      viewH: old ? old.viewH : Math.min(window.innerHeight, 2000) };
+    function place() {
+      table.style.top = (v.first * v.rowH) + 'px';
+      sizer.style.height = (v.headH + count * v.rowH) + 'px';
+    }
+    place();
+    if (keep) wrap.scrollTop = keep;
+    // draws the rows around the scroll position; force redraws them even if they are in place
+    // scrollTop: where the view is, when known without asking the page (which would lay it out)
+    v.render = function (force, scrollTop) {
+      const top = Math.max(0, (scrollTop === undefined ? wrap.scrollTop : scrollTop) - v.headH);
+      const need0 = Math.floor(top / v.rowH), need1 = Math.min(count, Math.ceil((top + v.viewH) / v.rowH));
+      if (!force && need0 >= v.first && need1 <= v.last) return;
+      const margin = Math.ceil(v.viewH / v.rowH);
+      v.first = Math.max(0, need0 - margin);
+      v.last = Math.min(count, need1 + margin);
+      clear(body);
+      for (let k = v.first; k < v.last; k++) body.appendChild(rowAt(k));
+      place();
+    };
+    v.measure = function () {
+      if (wrap.vtable !== v) return;
+      const r = body.rows[0];
+      const rowH = r ? r.getBoundingClientRect().height : v.rowH;
+      const headH = table.tHead.getBoundingClientRect().height;
+      const viewH = Math.max(wrap.clientHeight, Math.min(window.innerHeight, 2000));
+      if (rowH && (rowH !== v.rowH || headH !== v.headH || viewH !== v.viewH)) {
+        v.rowH = rowH; v.headH = headH; v.viewH = viewH;
+        v.render(true);
+      }
+    };
+    // scrolls row k into view if it is not (as scrollIntoView's 'nearest')
+    v.reveal = function (k) {
+      if (k < 0 || k >= count) return;
+      const y = v.headH + k * v.rowH;
+      if (y - v.headH < wrap.scrollTop) wrap.scrollTop = y - v.headH;
+      else if (y + v.rowH > wrap.scrollTop + wrap.clientHeight) wrap.scrollTop = y + v.rowH - wrap.clientHeight;
+      v.render(false);
+    };
+    wrap.vtable = v;
+    if (!wrap.vtableListening) {
+      wrap.vtableListening = true;
+      let queued = false;
+      wrap.addEventListener('scroll', () => {
+        if (queued) return;
+        queued = true;
+        requestAnimationFrame(() => { queued = false; if (wrap.vtable) wrap.vtable.render(false); });
+      });
+    }
+    v.render(true, keep);
+    afterPaint(v.measure);
+    return v;
+  }
+
   // ---------------------------------------------------------------- profile model
 
   // Pre-order arrays with subtree sizes; computes parent and depth, and a root total that covers
@@ -88,7 +166,8 @@
     const n = fn.length;
     const t = {
       name, n, fn: Int32Array.from(fn), calls: Float64Array.from(calls), total: Float64Array.from(total),
-      own: Float64Array.from(own), size: Int32Array.from(size), parent: new Int32Array(n), depth: new Int32Array(n), maxDepth: 0
+      own: Float64Array.from(own), size: Int32Array.from(size), parent: new Int32Array(n), depth: new Int32Array(n), maxDepth: 0,
+      height: new Int32Array(n), next: new Float64Array(n)
     };
     const stack = [];
     for (let i = 0; i < n; i++) {
@@ -98,6 +177,8 @@
       if (stack.length > t.maxDepth) t.maxDepth = stack.length;
       stack.push(i);
     }
+    // how many levels each subtree spans below its node, so a zoom knows the canvas height at once
+    for (let i = n - 1; i > 0; i--) { const p = t.parent[i]; if (t.height[i] + 1 > t.height[p]) t.height[p] = t.height[i] + 1; }
     if (n > 0) {
       let sum = 0;
       for (let c = 1; c < n; c += t.size[c]) sum += t.total[c];
@@ -193,7 +274,7 @@
   function loadProfile(ids) {
     const key = ids.join('\n');
     if (!cache.has(key)) {
-      const pr = getJson('/api/profile?' + idsQuery(ids)).then(p => {
+      const pr = getJson('api/profile?' + idsQuery(ids)).then(p => {
         timings.fetchedMs = performance.now();
         const prepared = prepareProfile(p);
         timings.preparedMs = performance.now();
@@ -278,10 +359,8 @@
       const W = Math.max(200, container.clientWidth);
       const z = g.zoom;
       const end = z + t.size[z];
-      let maxD = 0;
       const d0 = t.depth[z];
-      for (let i = z; i < end; i++) { const d = t.depth[i] - d0; if (d > maxD) maxD = d; }
-      const rowsN = Math.min(maxD + 1, Math.floor(MAX_CANVAS_H / ROW_H));
+      const rowsN = Math.min(t.height[z] + 1, Math.floor(MAX_CANVAS_H / ROW_H));
       const H = rowsN * ROW_H;
       canvas.style.height = H + 'px';
       canvas.width = Math.round(W * dpr);
@@ -291,7 +370,8 @@
       ctx.font = '11px system-ui, sans-serif';
       ctx.textBaseline = 'middle';
       const scale = t.total[z] > 0 ? W / t.total[z] : 0;
-      const next = new Float64Array(t.n);
+      // next[p]: where p's next child starts; written for a node before any child reads it, so reused
+      const next = t.next;
       const fi = [], fx = [], fy = [], fw = [];
       for (let i = z; i < end;) {
         let x;
@@ -382,8 +462,7 @@
   // ---------------------------------------------------------------- list page
 
   // selected maps a key (an entry id, or a route's key in the grouped view) to its profile ids
-  const LIST_ROWS = 500;
-  const listState = { data: null, version: 0, timer: null, selected: new Map(), limit: LIST_ROWS };
+  const listState = { data: null, version: 0, timer: null, selected: new Map() };
 
   // the route the application named (request.route), else the path with id-like segments folded
   function routeOf(e) {
@@ -415,7 +494,7 @@
     const summary = el('div', { class: 'muted', id: 'list-summary' });
     const hist = el('div', { class: 'histogram', id: 'histogram', 'aria-label': 'duration histogram' });
     const axis = el('div', { class: 'histogram-axis' });
-    const tableWrap = el('div', { id: 'list' });
+    const tableWrap = el('div', { id: 'list', class: 'listwrap' });
     app.append(el('h2', { text: 'Profiles' }), controls, summary, hist, axis, tableWrap);
 
     const state = { sort: p.get('sort') || 'start', dir: p.get('dir') === 'asc' ? 1 : (p.get('dir') === 'desc' ? -1 : (p.get('sort') ? 1 : -1)) };
@@ -489,10 +568,9 @@
       summary.textContent = rows.length + ' of ' + data.entries.length + ' profiles' + (failed ? ', ' + failed + ' failed to load' : '') +
         (pending ? ', ' + pending + ' loading…' : '') + (data.complete ? '' : ' (indexing)');
       histogram(rows.filter(e => !e.error && !e.pending));
-      clear(tableWrap);
       const known = new Set(data.entries.map(e => e.id));
       for (const [k, ids] of [...listState.selected]) if (!ids.every(id => known.has(id))) listState.selected.delete(k);
-      if (fGroup.checked) tableWrap.appendChild(groupTable(rows)); else tableWrap.appendChild(entryTable(rows));
+      if (fGroup.checked) { tableWrap.vtable = null; clear(tableWrap); tableWrap.appendChild(groupTable(rows)); } else entryTable(rows);
       updateButtons();
     }
 
@@ -523,28 +601,23 @@
           'data-col': c[0], onclick: () => { if (state.sort === c[0]) state.dir = -state.dir; else { state.sort = c[0]; state.dir = TEXT_COLS.has(c[0]) ? 1 : -1; } saveUrl(); render(); }
         }, c[1]));
       }
-      const body = el('tbody');
-      // thousands of rows cost seconds of layout on every update: show the first ones, sorted
-      const shown = rows.slice(0, listState.limit);
-      for (const e of shown) {
+      // 10,000 files as 10,000 rows cost seconds of layout on every update: only the rows in view are made
+      return VirtualTable(tableWrap, { class: 'grid', id: 'entries' }, head, rows.length, k => {
+        const e = rows[k];
         const link = el('a', { href: hashOf('/profile', new URLSearchParams([['f', e.id]])) }, e.path || e.name);
         const box = el('input', { type: 'checkbox', 'aria-label': 'select ' + e.name, checked: listState.selected.has(e.id), disabled: !!e.error,
           onchange: ev => { if (ev.target.checked) listState.selected.set(e.id, [e.id]); else listState.selected.delete(e.id); updateButtons(); } });
         if (e.error) {
-          body.appendChild(el('tr', { class: 'failed', 'data-id': e.id }, el('td', { class: 'name' }, box), el('td', null, ''),
-            el('td', { class: 'name error', colspan: 7, text: 'cannot load: ' + e.error }), el('td', { class: 'name', text: e.name })));
-          continue;
+          return el('tr', { class: 'failed', 'data-id': e.id }, el('td', { class: 'name' }, box), el('td', null, ''),
+            el('td', { class: 'name error', colspan: 7, text: 'cannot load: ' + e.error }), el('td', { class: 'name', text: e.name }));
         }
-        body.appendChild(el('tr', { 'data-id': e.id },
+        return el('tr', { 'data-id': e.id },
           el('td', { class: 'name' }, box), el('td', { text: e.method || '' }), el('td', { class: 'name' }, link),
           el('td', { text: e.status ? String(e.status) : '' }), el('td', { text: fmtStart(e.startMillis || e.modifiedMillis) }),
           el('td', { text: e.pending ? 'loading…' : fmtNs(e.durationNanos) }), el('td', { text: e.pending ? '' : String(e.threads) }),
-          el('td', { text: e.pending ? '' : String(e.calls) }), el('td', { class: 'name', text: e.top || '' }), el('td', { class: 'name', text: e.name })));
-      }
-      const table = el('table', { class: 'grid', id: 'entries' }, el('thead', null, head), body);
-      if (rows.length <= shown.length) return table;
-      return el('div', null, table, el('p', { class: 'muted' }, (rows.length - shown.length) + ' more: filter or sort to see them, or ',
-        el('button', { type: 'button', id: 'show-more', onclick: () => { listState.limit += LIST_ROWS; render(); } }, 'show ' + LIST_ROWS + ' more')));
+          el('td', { text: e.pending ? '' : String(e.calls) }), el('td', { class: 'name', text: e.top || '', title: e.top || null }),
+          el('td', { class: 'name', text: e.name, title: e.name }));
+      });
     }
 
     function groupTable(rows) {
@@ -588,7 +661,7 @@
 
     async function poll(first) {
       try {
-        const d = await getJson('/api/list' + (listState.data ? '?since=' + listState.data.version : ''));
+        const d = await getJson('api/list' + (listState.data ? '?since=' + listState.data.version : ''));
         if (!d.unchanged) { listState.data = d; render(); } else if (first) render();
         if (timings.listedMs === undefined && d.entries) timings.listedMs = performance.now();
         if (timings.summarizedMs === undefined && d.complete) timings.summarizedMs = performance.now();
@@ -607,7 +680,6 @@
   // ---------------------------------------------------------------- profile page
 
   let current = null; // the profile page's state, for keyboard shortcuts and treeprof.frames()
-  const TABLE_ROWS = 300;
 
   async function pageProfile(p) {
     const ids = p.getAll('f');
@@ -646,10 +718,10 @@
     }
     const q = idsQuery(ids);
     app.appendChild(el('div', { class: 'downloads' }, 'Download: ',
-      el('a', { href: '/api/download?' + q + '&format=prof', download: '' }, '.prof'),
-      prof.exact ? el('a', { href: '/api/download?' + q + '&format=speedscope', download: '' }, '.speedscope.json') : null,
-      prof.exact ? el('a', { href: '/api/download?' + q + '&format=folded', download: '' }, '.folded') : null,
-      el('a', { href: '/api/download?' + q + '&format=json', download: '' }, '.json')));
+      el('a', { href: 'api/download?' + q + '&format=prof', download: '' }, '.prof'),
+      prof.exact ? el('a', { href: 'api/download?' + q + '&format=speedscope', download: '' }, '.speedscope.json') : null,
+      prof.exact ? el('a', { href: 'api/download?' + q + '&format=folded', download: '' }, '.folded') : null,
+      el('a', { href: 'api/download?' + q + '&format=json', download: '' }, '.json')));
 
     const controls = el('div', { class: 'controls' });
     const threadSel = el('select', { id: 'thread', 'aria-label': 'thread' });
@@ -678,7 +750,7 @@
 
     const g = Graph(graphBox, {
       tip: i => tipFor(S, i),
-      click: i => { S.zoom = i; selectFn(S.tree.fn[i], true); redraw(); }
+      click: i => { S.zoom = i; S.sel = S.tree.fn[i]; redraw(); selectFn(S.sel, true); }
     });
     S.graph = g;
 
@@ -755,22 +827,14 @@
         head.appendChild(el('th', { class: (key === 'stdname' ? 'name ' : '') + (key && resolveSortKey(S.sort[0] || '') === key ? 'sorted' + (key === 'stdname' ? ' asc' : '') : ''),
           title: key ? 'sort by ' + key : '', onclick: key ? () => { S.sort = [key]; renderTable(); syncUrl(); } : null }, name));
       }
-      const body = el('tbody');
-      // a long table costs more to lay out than the whole graph to draw: show the first rows
-      const shown = S.showAll ? r.rows : r.rows.slice(0, TABLE_ROWS);
-      S.rowEls = new Map();
-      for (const row of shown) {
-        body.appendChild(el('tr', { class: row.fn === S.sel ? 'sel' : '', 'data-fn': row.fn, onclick: () => selectFn(row.fn === S.sel ? -1 : row.fn, false) },
+      // a long table costs more to lay out than the whole graph to draw: only the rows in view are made
+      S.tableRows = r.rows;
+      S.table = VirtualTable(tableWrap, { class: 'grid', id: 'stats-table' }, head, r.rows.length, k => {
+        const row = r.rows[k];
+        return el('tr', { class: row.fn === S.sel ? 'sel' : '', 'data-fn': row.fn, onclick: () => selectFn(row.fn === S.sel ? -1 : row.fn, false) },
           el('td', { text: fmtCalls(row.nc, row.cc) }), el('td', { text: fmtSec(row.tt) }), el('td', { text: fmtSec(row.nc ? row.tt / row.nc : NaN) }),
-          el('td', { text: fmtSec(row.ct) }), el('td', { text: fmtSec(row.cc ? row.ct / row.cc : NaN) }), el('td', { class: 'name', text: row.label })));
-        S.rowEls.set(row.fn, body.lastChild);
-      }
-      clear(tableWrap);
-      tableWrap.appendChild(el('table', { class: 'grid', id: 'stats-table' }, el('thead', null, head), body));
-      if (shown.length < r.rows.length) {
-        tableWrap.appendChild(el('p', { class: 'muted' }, (r.rows.length - shown.length) + ' more rows: restrict them, or ',
-          el('button', { type: 'button', id: 'show-all', onclick: () => { S.showAll = true; renderTable(); } }, 'show all')));
-      }
+          el('td', { text: fmtSec(row.ct) }), el('td', { text: fmtSec(row.cc ? row.ct / row.cc : NaN) }), el('td', { class: 'name', text: row.label, title: row.label }));
+      });
     }
 
     function renderPanel() {
@@ -800,15 +864,19 @@
       panel.appendChild(el('p', { class: 'muted', id: 'sel-paths', text: 'In the graph: ' + paths + ' outermost call paths, ' + fmtNs(time) + ' (' + fmtPct(t.total[0] ? time / t.total[0] : 0) + ' of total)' }));
     }
 
-    function selectFn(fn, fromGraph) {
-      const old = S.rowEls.get(S.sel);
-      if (old) old.classList.remove('sel');
-      S.sel = fn;
-      const tr = S.rowEls.get(fn);
-      if (tr) tr.classList.add('sel');
+    // the table's highlight and the callers panel for S.sel; scroll brings its row into view
+    function showSelection(scroll) {
+      if (scroll) S.table.reveal(S.tableRows.findIndex(row => row.fn === S.sel));
+      S.table.render(true);
       renderPanel();
-      if (!fromGraph) redraw(); else syncUrl();
-      if (tr && fromGraph) tr.scrollIntoView({ block: 'nearest' });
+    }
+
+    // a row picked in the table redraws the graph in its colours; a frame clicked has redrawn the
+    // graph already, and the table and panel follow once that redraw is on screen
+    function selectFn(fn, fromGraph) {
+      S.sel = fn;
+      if (!fromGraph) { showSelection(false); redraw(); return; }
+      afterPaint(() => { if (S.sel === fn && current === S) showSelection(true); });
     }
 
     S.resetZoom = () => { S.zoom = 0; redraw(); };
@@ -838,7 +906,10 @@
     renderPanel();
     timings.tableMs = performance.now();
     redraw();
-    S.onResize = redraw;
+    S.onResize = () => { redraw(); S.table.render(false); };
+    // the callees index (every caller pair turned around) is only needed once a function is
+    // selected: made after the first paint, so the first click does not wait for it
+    afterPaint(() => calleesOf(prof, -1));
   }
 
   function tipFor(S, i) {

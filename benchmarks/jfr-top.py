@@ -50,7 +50,7 @@ CATEGORIES = [
                        "ExchangeProfile.begin", "ProfilerHandler.start", "RequestInfo.of"]),
     ("recorder (scopes)", ["dev.treeprof.impl.record.", "dev.treeprof.Profile.scope", "dev.treeprof.vertx.VertxProfilerLookup",
                            "dev.treeprof.spi."]),
-    ("endpoint work", ["dev.treeprof.benchmarks.load.LoadServer.work"]),
+    ("endpoint (and the framework calls it makes)", ["dev.treeprof.benchmarks.load.LoadServer"]),
     ("middleware (other)", ["dev.treeprof."]),
 ]
 

@@ -347,6 +347,11 @@ abstract class LiveViewerContract {
             assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(""), path);
             assertEquals("no-store", r.headers().firstValue("Cache-Control").orElse(""), path);
         }
+        HttpResponse<String> head = HTTP.send(HttpRequest.newBuilder(uri(MOUNT + "/api/list")).header("Cookie", COOKIE)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, head.statusCode());
+        assertEquals("", head.body());
+        assertEquals("nosniff", head.headers().firstValue("X-Content-Type-Options").orElse(""));
     }
 
     @Test

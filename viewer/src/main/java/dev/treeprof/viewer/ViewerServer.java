@@ -148,6 +148,15 @@ public final class ViewerServer implements AutoCloseable {
             h.set(e.getKey(), e.getValue());
         }
         byte[] body = r.body();
+        String type = r.headers().getOrDefault("Content-Type", "");
+        if (body.length >= Gzip.MIN_BYTES && Gzip.compressible(type)) {
+            // the routes' kept arrays (page files, converted profiles, a listing) are compressed once
+            h.set("Vary", "Accept-Encoding");
+            if (Gzip.accepted(x.getRequestHeaders().getFirst("Accept-Encoding"))) {
+                h.set("Content-Encoding", "gzip");
+                body = method.equals("HEAD") ? body : Gzip.of(body);
+            }
+        }
         if (method.equals("HEAD")) {
             x.sendResponseHeaders(r.status(), -1);
             return;

@@ -287,4 +287,54 @@ class ViewerServerTest {
         assertEquals(2, ViewerServer.run(new String[] {"--port", "x", dir.toString()}, new PrintStream(out), new PrintStream(err), false));
         assertEquals(2, ViewerServer.run(new String[] {}, new PrintStream(out), new PrintStream(err), false));
     }
+
+    @Test
+    void bodiesAreGzippedOnlyForClientsThatAcceptIt() throws Exception {
+        Path wide = Files.createDirectories(tmp.resolve("wide"));
+        Fixtures.write(Fixtures.record("GET", "/wide", 200, 1_795_633_237_000L, r -> r.call("main", 5, () -> {
+            for (int i = 0; i < 200; i++) {
+                r.call("f" + i, 1 + i);
+            }
+        })), wide.resolve("wide.json"));
+        try (ViewerServer s = ViewerServer.start("127.0.0.1", 0, List.of(wide))) {
+            gzipOnlyWhenAccepted(s);
+        }
+    }
+
+    private static void gzipOnlyWhenAccepted(ViewerServer server) throws Exception {
+        String url = server.url() + "api/profile?f=0/wide.json";
+        HttpResponse<byte[]> plain = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, plain.statusCode());
+        assertFalse(plain.headers().firstValue("Content-Encoding").isPresent(), "no Accept-Encoding, no gzip");
+        assertEquals("Accept-Encoding", plain.headers().firstValue("Vary").orElse(""));
+        JsonNode expected = JSON.readTree(plain.body());
+        assertEquals(201, expected.get("rows").size());
+
+        for (String accept : new String[] {"gzip", "gzip, deflate, br", "br;q=1.0, gzip;q=0.5", "*"}) {
+            HttpResponse<byte[]> gz = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Accept-Encoding", accept).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals("gzip", gz.headers().firstValue("Content-Encoding").orElse(""), accept);
+            assertEquals(String.valueOf(gz.body().length), gz.headers().firstValue("Content-Length").orElse(""));
+            byte[] unzipped;
+            try (InputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.body()))) {
+                unzipped = in.readAllBytes();
+            }
+            assertEquals(expected, JSON.readTree(unzipped), "the same JSON, gzipped (" + accept + ")");
+            assertTrue(gz.body().length < plain.body().length);
+        }
+        for (String refused : new String[] {"gzip;q=0", "identity", "deflate, br", "gzip; q=0.0"}) {
+            HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Accept-Encoding", refused).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertFalse(r.headers().firstValue("Content-Encoding").isPresent(), refused);
+            assertEquals(expected, JSON.readTree(r.body()));
+        }
+        // the page's script too; tiny bodies (a one-line error) go as they are
+        HttpResponse<byte[]> js = HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "static/app.js")).header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("gzip", js.headers().firstValue("Content-Encoding").orElse(""));
+        HttpResponse<byte[]> missing = HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "nothing")).header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(404, missing.statusCode());
+        assertFalse(missing.headers().firstValue("Content-Encoding").isPresent());
+    }
 }

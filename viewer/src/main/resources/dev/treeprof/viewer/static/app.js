@@ -84,6 +84,9 @@
   // at once (the callers panel, the table's highlight) waits for the redraw to be seen
   function afterPaint(f) { requestAnimationFrame(() => setTimeout(f, 0)); }
 
+  // a virtual table's row height as app.css makes it: line-height 18px, padding 2px twice, a 1px border
+  const VROW_PX = 23;
+
   // A table that puts in the page only the rows scrolled into view and a screenful either side: a
   // table of 100,000 rows would cost seconds of layout, a window of them a few milliseconds. Rows
   // have one height (cells do not wrap), so the scroll position tells which rows are in view; the
@@ -95,46 +98,49 @@
     table.classList.add('virtual');
     const sizer = el('div', { class: 'vsizer' }, table);
     // a table made again (new data, another sort) keeps the scroll position of the one it replaces
-    const keep = wrap.scrollTop, knownH = wrap.vtable ? wrap.vtable.rowH : 0;
+    const old = wrap.vtable, keep = old ? wrap.scrollTop : 0;
     clear(wrap);
     wrap.appendChild(sizer);
-    const v = { count, table, first: 0, last: 0, rowH: knownH };
-    sizer.style.height = (count * (knownH || 20) + 40) + 'px';
-    wrap.scrollTop = keep;
-    const headH = () => (table.tHead ? table.tHead.getBoundingClientRect().height : 0);
-    const viewH = () => Math.max(wrap.clientHeight, Math.min(window.innerHeight, 2000));
-    function fill(first, last) {
-      clear(body);
-      for (let k = first; k < last; k++) body.appendChild(rowAt(k));
-      v.first = first; v.last = last;
-    }
+    // sizes measured once the page is laid out; until then app.css's row height and an estimate of
+    // the view, so that making the table forces no layout before the first paint
+    const v = { count, table, first: 0, last: 0, rowH: old ? old.rowH : VROW_PX, headH: old ? old.headH : VROW_PX + 2,
+      viewH: old ? old.viewH : Math.min(window.innerHeight, 2000) };
     function place() {
       table.style.top = (v.first * v.rowH) + 'px';
-      sizer.style.height = (headH() + count * v.rowH) + 'px';
+      sizer.style.height = (v.headH + count * v.rowH) + 'px';
     }
+    place();
+    if (keep) wrap.scrollTop = keep;
     // draws the rows around the scroll position; force redraws them even if they are in place
-    v.render = function (force) {
-      const rowH = v.rowH || 20;
-      const top = Math.max(0, wrap.scrollTop - headH());
-      const view = viewH();
-      const need0 = Math.floor(top / rowH), need1 = Math.min(count, Math.ceil((top + view) / rowH));
-      if (!force && v.rowH && need0 >= v.first && need1 <= v.last) return;
-      const margin = Math.ceil(view / rowH);
-      fill(Math.max(0, need0 - margin), Math.min(count, need1 + margin));
-      if (!v.rowH && body.rows.length) {
-        v.rowH = body.rows[0].getBoundingClientRect().height || 20;
-        if (v.rowH !== rowH) { v.render(true); return; }
-      }
-      if (!v.rowH) v.rowH = rowH;
+    // scrollTop: where the view is, when known without asking the page (which would lay it out)
+    v.render = function (force, scrollTop) {
+      const top = Math.max(0, (scrollTop === undefined ? wrap.scrollTop : scrollTop) - v.headH);
+      const need0 = Math.floor(top / v.rowH), need1 = Math.min(count, Math.ceil((top + v.viewH) / v.rowH));
+      if (!force && need0 >= v.first && need1 <= v.last) return;
+      const margin = Math.ceil(v.viewH / v.rowH);
+      v.first = Math.max(0, need0 - margin);
+      v.last = Math.min(count, need1 + margin);
+      clear(body);
+      for (let k = v.first; k < v.last; k++) body.appendChild(rowAt(k));
       place();
+    };
+    v.measure = function () {
+      if (wrap.vtable !== v) return;
+      const r = body.rows[0];
+      const rowH = r ? r.getBoundingClientRect().height : v.rowH;
+      const headH = table.tHead.getBoundingClientRect().height;
+      const viewH = Math.max(wrap.clientHeight, Math.min(window.innerHeight, 2000));
+      if (rowH && (rowH !== v.rowH || headH !== v.headH || viewH !== v.viewH)) {
+        v.rowH = rowH; v.headH = headH; v.viewH = viewH;
+        v.render(true);
+      }
     };
     // scrolls row k into view if it is not (as scrollIntoView's 'nearest')
     v.reveal = function (k) {
       if (k < 0 || k >= count) return;
-      const rowH = v.rowH || 20, h = headH();
-      const y = h + k * rowH;
-      if (y - h < wrap.scrollTop) wrap.scrollTop = y - h;
-      else if (y + rowH > wrap.scrollTop + wrap.clientHeight) wrap.scrollTop = y + rowH - wrap.clientHeight;
+      const y = v.headH + k * v.rowH;
+      if (y - v.headH < wrap.scrollTop) wrap.scrollTop = y - v.headH;
+      else if (y + v.rowH > wrap.scrollTop + wrap.clientHeight) wrap.scrollTop = y + v.rowH - wrap.clientHeight;
       v.render(false);
     };
     wrap.vtable = v;
@@ -147,7 +153,8 @@
         requestAnimationFrame(() => { queued = false; if (wrap.vtable) wrap.vtable.render(false); });
       });
     }
-    v.render(true);
+    v.render(true, keep);
+    afterPaint(v.measure);
     return v;
   }
 

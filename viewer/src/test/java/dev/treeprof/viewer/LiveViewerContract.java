@@ -292,7 +292,8 @@ abstract class LiveViewerContract {
                 "/raw/" + oldest.id()}) {
             HttpResponse<String> r = viewer(path);
             assertEquals(404, r.statusCode(), path);
-            assertTrue(r.body().contains("no longer in the recent profiles"), path + ": " + r.body());
+            assertTrue(r.body().contains("profile " + oldest.id() + " is no longer in the recent profiles (the last "
+                    + CAPACITY + " requests, each kept for 1 h)"), path + ": " + r.body());
         }
     }
 

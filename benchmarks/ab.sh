@@ -96,7 +96,6 @@ PY
   [ -n "$rec" ] && python3 jfr-top.py "$rec" --requests "$(tail -1 "$out" | cut -f10)" --duration "$duration" \
     >"${rec%.jfr}.txt" 2>&1 && echo "  attribution: ${rec%.jfr}.txt"
   rm -rf "$dir"
-  sync
   sleep 1
 }
 

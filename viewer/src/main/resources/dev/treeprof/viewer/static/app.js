@@ -906,7 +906,7 @@
     renderPanel();
     timings.tableMs = performance.now();
     redraw();
-    S.onResize = () => { redraw(); S.table.render(false); };
+    S.onResize = () => { redraw(); S.table.measure(); };
     // the callees index (every caller pair turned around) is only needed once a function is
     // selected: made after the first paint, so the first click does not wait for it
     afterPaint(() => calleesOf(prof, -1));

@@ -52,6 +52,20 @@ class ServeTest {
             String out = p.awaitOutput("recurse", 30); // the recursion's rows: only in the report
             // it sent no requests of its own: only ours was profiled
             assertTrue(!out.contains("PATH: '/'\n"), out);
+            // the live viewer beside the app: it lists that request, and its own requests are not profiled
+            p.awaitOutput("open " + url + "treeprof/ in a browser", 10);
+            HttpResponse<String> redirect = client.send(HttpRequest.newBuilder(URI.create(url + "treeprof"))
+                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(302, redirect.statusCode(), redirect.body());
+            HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create(url + "treeprof/"))
+                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("static/app.js"), page.body());
+            HttpResponse<String> list = client.send(HttpRequest.newBuilder(URI.create(url + "treeprof/api/list"))
+                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, list.statusCode(), list.body());
+            assertTrue(list.body().contains("\"path\":\"/recursive\""), list.body());
+            assertTrue(!list.body().contains("\"path\":\"/treeprof"), list.body());
             // the file is written after the report is printed
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (recursiveFiles(profiles) == 0 && System.nanoTime() < deadline) {
@@ -61,6 +75,7 @@ class ServeTest {
             assertEquals(143, p.stop(30), "SIGTERM's exit status after the shutdown hooks; stderr:\n" + p.stderr());
         }
         assertTrue(p.stdout().contains("== Stopped"), p.stdout());
+        assertTrue(!p.stdout().contains("PATH: '/treeprof"), "the viewer's requests are not profiled:\n" + p.stdout());
         assertEquals(1, recursiveFiles(profiles), "the request's profile file");
     }
 

@@ -4,6 +4,7 @@ import dev.treeprof.Profile;
 import dev.treeprof.Scope;
 import dev.treeprof.ScopeName;
 import dev.treeprof.Stats;
+import dev.treeprof.examples.readme.LiveViewerSnippets;
 import dev.treeprof.undertow.ProfilerHandler;
 import dev.treeprof.web.ProfilerOptions;
 import dev.treeprof.web.RequestProfile;
@@ -44,6 +45,10 @@ import java.util.concurrent.TimeUnit;
  * functions (named after their call sites with {@link Profile#scope()}, as cProfile names Python
  * functions), like {@code ProfilerMiddleware(app, sort_by=('cumtime', 'ncalls'),
  * restrictions=('flaskapp.py',), profile_dir='./profile_output')}.
+ *
+ * <p>The live viewer is mounted at {@code /treeprof/} beside the app, for this machine only and
+ * outside the profiled chain ({@link LiveViewerSnippets#undertow}): open it in a browser to see
+ * each request's profile as it ends.
  *
  * <p>It starts on an ephemeral port, sends the requests to itself, prints each report and
  * response, lists the files written and loads one back, then stops. Run it with
@@ -86,7 +91,7 @@ public final class UndertowWalkthrough {
                 .build());
         Undertow server = Undertow.builder()
                 .addHttpListener(port, "127.0.0.1")
-                .setHandler(profiler)
+                .setHandler(LiveViewerSnippets.undertow(profiler))
                 .build();
         server.start();
         CountDownLatch cleanedUp = new CountDownLatch(1);
@@ -94,6 +99,8 @@ public final class UndertowWalkthrough {
             port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
             System.out.println("== Undertow walkthrough app on http://127.0.0.1:" + port + "/, profiles in "
                     + dir.toAbsolutePath());
+            System.out.println("== Live viewer of its recent requests: http://127.0.0.1:" + port
+                    + LiveViewerSnippets.PATH + " (this machine only)");
             if (serve) {
                 serveUntilStopped(port, cleanedUp);
             } else {
@@ -118,6 +125,7 @@ public final class UndertowWalkthrough {
         System.out.println("== Serving " + url + "/ until Ctrl-C; each request prints its report here. Try:");
         System.out.println("   curl " + url + "/");
         System.out.println("   curl " + url + "/recursive");
+        System.out.println("   and open " + url + LiveViewerSnippets.PATH + " in a browser: the live viewer");
         System.out.flush();
         CountDownLatch stopRequested = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -230,6 +238,13 @@ public final class UndertowWalkthrough {
             System.out.println("Open it with Python too: python3 -c \"import pstats; pstats.Stats('" + file
                     + "').sort_stats('cumtime').print_stats()\"");
         }
+        HttpResponse<String> list = client.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + LiveViewerSnippets.PATH + "api/list"))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        System.out.println();
+        System.out.println("== The live viewer's listing (" + LiveViewerSnippets.PATH + "api/list): "
+                + LiveViewerSnippets.describeListing(list.statusCode() + " " + list.body())
+                + "; requests kept: " + profiler.recent().size());
     }
 
     private static void waitForProfiles(ProfilerHandler profiler, int n) throws InterruptedException {

@@ -3,6 +3,7 @@ package dev.treeprof.examples.vertx;
 import dev.treeprof.Profile;
 import dev.treeprof.Scope;
 import dev.treeprof.ScopeName;
+import dev.treeprof.examples.readme.LiveViewerSnippets;
 import dev.treeprof.vertx.ProfilerHandler;
 import dev.treeprof.web.ProfilerOptions;
 import dev.treeprof.web.RequestProfile;
@@ -37,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * stops. Run with {@code ./run-example.sh vertx}. Arguments: {@code [profileDir [port]] [--serve]},
  * where {@code --serve} sends no requests itself: it prints the URL and serves until the process
  * is stopped (Ctrl-C), printing a report per request ({@code ./run-example.sh serve vertx}, then
- * {@code curl http://127.0.0.1:8080/recursive}).
+ * {@code curl http://127.0.0.1:8080/recursive}). Either way the live viewer at {@code /treeprof/}
+ * shows the recent requests' profiles in a browser on this machine.
  */
 public final class VertxWalkthrough {
 
@@ -76,6 +78,8 @@ public final class VertxWalkthrough {
                     .listen(listenPort, "127.0.0.1")).actualPort();
             System.out.println("== Vert.x walkthrough app on http://127.0.0.1:" + port + "/, profiles in "
                     + out.toAbsolutePath());
+            System.out.println("== Live viewer of its recent requests: http://127.0.0.1:" + port
+                    + LiveViewerSnippets.PATH + " (this machine only)");
             if (serve) {
                 serveUntilStopped(port, cleanedUp);
                 return;
@@ -97,6 +101,11 @@ public final class VertxWalkthrough {
             }
             System.out.println("Open one with: python3 -c \"import pstats, sys; "
                     + "pstats.Stats(sys.argv[1]).sort_stats('cumtime').print_stats()\" <file>");
+            String list = await(client.request(HttpMethod.GET, port, "127.0.0.1", LiveViewerSnippets.PATH + "api/list")
+                    .compose(req -> req.send())
+                    .compose(resp -> resp.body().map(body -> resp.statusCode() + " " + body)));
+            System.out.println("== The live viewer's listing (" + LiveViewerSnippets.PATH + "api/list): "
+                    + LiveViewerSnippets.describeListing(list) + "; requests kept: " + profiler.recent().size());
         } finally {
             await(vertx.close());
             if (serve) {
@@ -116,6 +125,7 @@ public final class VertxWalkthrough {
         System.out.println("== Serving " + url + "/ until Ctrl-C; each request prints its report here. Try:");
         System.out.println("   curl " + url + "/");
         System.out.println("   curl " + url + "/recursive");
+        System.out.println("   and open " + url + LiveViewerSnippets.PATH + " in a browser: the live viewer");
         System.out.flush();
         CountDownLatch stopRequested = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -129,10 +139,13 @@ public final class VertxWalkthrough {
         stopRequested.await();
     }
 
-    /** The application, with the profiler mounted first. */
+    /**
+     * The application, with the profiler mounted first; only the live viewer at {@code /treeprof/}
+     * comes before it (for this machine only, and not profiled: {@link LiveViewerSnippets#vertx}).
+     */
     static Router app(Vertx vertx, ProfilerHandler profiler) {
         Router router = Router.router(vertx);
-        router.route().order(Integer.MIN_VALUE).handler(profiler);
+        LiveViewerSnippets.vertx(router, profiler);
         router.get("/").handler(rc -> {
             Future<Void> chain = Future.succeededFuture();
             for (int i = 0; i < 5; i++) {

@@ -213,9 +213,11 @@ public final class Dumps {
      */
     public static void write(StatsTable stats, OutputStream target, DumpFormat format) throws IOException {
         Objects.requireNonNull(stats, "stats");
-        // the marshal writer writes a few bytes at a time
-        OutputStream out = target instanceof BufferedOutputStream || target instanceof ByteArrayOutputStream
-                ? target : new BufferedOutputStream(target, 1 << 16);
+        // the marshal and JSON writers buffer themselves (sized to the profile: a request's is a
+        // few hundred bytes); the others write a few bytes at a time
+        boolean selfBuffered = format == DumpFormat.PROF || format == DumpFormat.JSON;
+        OutputStream out = selfBuffered || target instanceof BufferedOutputStream
+                || target instanceof ByteArrayOutputStream ? target : new BufferedOutputStream(target, 1 << 16);
         switch (format) {
             case PROF:
                 ProfWriter.write(stats, out);

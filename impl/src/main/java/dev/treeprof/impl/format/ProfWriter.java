@@ -7,6 +7,7 @@ import dev.treeprof.impl.stats.StatsTable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,45 +21,65 @@ import java.util.Set;
  */
 final class ProfWriter {
 
-    private final OutputStream out;
-    private final byte[] buf = new byte[9];
+    /** Largest buffer: a big profile is written in chunks of this size. */
+    private static final int MAX_BUFFER = 1 << 15;
 
-    private ProfWriter(OutputStream out) {
+    private final OutputStream out;
+    /**
+     * The bytes not yet written: this writer buffers itself, so its caller need not wrap the
+     * stream (a request's profile is a few hundred bytes, a 64 KiB buffer per file is waste).
+     */
+    private final byte[] buf;
+    private int pos;
+
+    private ProfWriter(OutputStream out, int bufferSize) {
         this.out = out;
+        this.buf = new byte[bufferSize];
     }
 
     /**
-     * Writes the stats.
+     * Writes the stats and flushes what it buffered into {@code out} (not {@code out} itself).
      *
      * @throws IllegalArgumentException when there is no row (pstats refuses an empty dict) or a
      *     time is not finite
      */
     static void write(StatsTable stats, OutputStream out) throws IOException {
-        List<StatsRow> rows = stats.sortStats().rows();
+        List<StatsRow> rows = stats.firstSeenRows();
         if (rows.isEmpty()) {
             throw new IllegalArgumentException("no functions to write: pstats cannot load an empty profile");
         }
-        Set<ScopeName> keys = new LinkedHashSet<>();
+        int pairs = 0;
         for (StatsRow r : rows) {
-            keys.add(r.function());
             checkFinite(r.tottime(), r);
             checkFinite(r.cumtime(), r);
             for (CallStats c : r.callers().values()) {
                 checkFinite(c.tottime(), r);
                 checkFinite(c.cumtime(), r);
             }
+            pairs += r.callers().size();
         }
         // snakeviz fails on a caller that is not itself a key (pstats tolerates it): give every
-        // such caller an empty entry of its own
-        Set<ScopeName> orphans = new LinkedHashSet<>();
-        for (StatsRow r : rows) {
-            for (ScopeName caller : r.callers().keySet()) {
-                if (!keys.contains(caller)) {
-                    orphans.add(caller);
+        // such caller an empty entry of its own. Recorded stats have none: a caller is a parent
+        // node, whose function has a row.
+        Set<ScopeName> orphans = Set.of();
+        if (!stats.rowsAreTheTrees()) {
+            Set<ScopeName> keys = new HashSet<>();
+            for (StatsRow r : rows) {
+                keys.add(r.function());
+            }
+            orphans = new LinkedHashSet<>();
+            for (StatsRow r : rows) {
+                for (ScopeName caller : r.callers().keySet()) {
+                    if (!keys.contains(caller)) {
+                        orphans.add(caller);
+                    }
                 }
             }
         }
-        ProfWriter w = new ProfWriter(out);
+        boolean callerCounts = stats.callerCounts();
+        // about 90 bytes a row and 80 a pair with short names
+        long estimate = 64 + 96L * (rows.size() + orphans.size()) + 96L * pairs;
+        ProfWriter w = new ProfWriter(out, (int) Math.min(MAX_BUFFER, estimate));
         w.code('{');
         for (StatsRow r : rows) {
             w.key(r.function());
@@ -71,7 +92,7 @@ final class ProfWriter {
             for (Map.Entry<ScopeName, CallStats> e : r.callers().entrySet()) {
                 CallStats c = e.getValue();
                 w.key(e.getKey());
-                if (stats.callerCounts()) {
+                if (callerCounts) {
                     // the profile module's form, kept as it was: a bare call count
                     w.integer(c.totalCalls());
                     continue;
@@ -95,6 +116,7 @@ final class ProfWriter {
             w.code('0');
         }
         w.code('0');
+        w.drain();
     }
 
     private static void checkFinite(double d, StatsRow r) {
@@ -110,8 +132,23 @@ final class ProfWriter {
         string(name.function());
     }
 
+    /** Makes room for {@code n} more bytes, {@code n} at most the buffer's size. */
+    private void room(int n) throws IOException {
+        if (pos + n > buf.length) {
+            drain();
+        }
+    }
+
+    private void drain() throws IOException {
+        if (pos > 0) {
+            out.write(buf, 0, pos);
+            pos = 0;
+        }
+    }
+
     private void code(char c) throws IOException {
-        out.write(c);
+        room(1);
+        buf[pos++] = (byte) c;
     }
 
     private void tupleHeader(int n) throws IOException {
@@ -142,32 +179,48 @@ final class ProfWriter {
         code('l');
         int32(v < 0 ? -digits : digits);
         for (int i = 0; i < digits; i++) {
-            out.write(d[i] & 0xFF);
-            out.write(d[i] >>> 8);
+            room(2);
+            buf[pos++] = (byte) d[i];
+            buf[pos++] = (byte) (d[i] >>> 8);
         }
     }
 
     private void dbl(double v) throws IOException {
-        code('g');
+        room(9);
+        buf[pos++] = 'g';
         long bits = Double.doubleToRawLongBits(v);
         for (int i = 0; i < 8; i++) {
-            buf[i] = (byte) (bits >>> (8 * i));
+            buf[pos++] = (byte) (bits >>> (8 * i));
         }
-        out.write(buf, 0, 8);
     }
 
+    /** A marshal str: its UTF-8 bytes, encoded here for ASCII text (most names) without a copy. */
     private void string(String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        int n = s.length();
+        boolean ascii = n <= buf.length - 5;
+        for (int i = 0; ascii && i < n; i++) {
+            ascii = s.charAt(i) < 0x80;
+        }
         code('u');
+        if (ascii) {
+            int32(n);
+            room(n);
+            for (int i = 0; i < n; i++) {
+                buf[pos++] = (byte) s.charAt(i);
+            }
+            return;
+        }
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
         int32(b.length);
+        drain();
         out.write(b);
     }
 
     private void int32(int v) throws IOException {
-        buf[0] = (byte) v;
-        buf[1] = (byte) (v >>> 8);
-        buf[2] = (byte) (v >>> 16);
-        buf[3] = (byte) (v >>> 24);
-        out.write(buf, 0, 4);
+        room(4);
+        buf[pos++] = (byte) v;
+        buf[pos++] = (byte) (v >>> 8);
+        buf[pos++] = (byte) (v >>> 16);
+        buf[pos++] = (byte) (v >>> 24);
     }
 }

@@ -1,13 +1,19 @@
 package dev.treeprof.impl.stats;
 
 import dev.treeprof.CallNode;
-import dev.treeprof.ThreadTree;
+import dev.treeprof.CallStats;
 import dev.treeprof.ScopeName;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.HashMap;
+import dev.treeprof.StatsRow;
+import dev.treeprof.ThreadTree;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
 
 /**
  * Turns call trees into cProfile's per-function numbers, exactly as {@code _lsprof} would have
@@ -23,94 +29,394 @@ import java.util.Map;
  * </ul>
  *
  * A path is shared by every activation aggregated in a node, so the rule holds per node.
+ *
+ * <p>Times are summed as integer nanoseconds per function and per pair and converted to seconds
+ * once, when the rows are built, as cProfile's {@code getstats} converts ({@code nanos * 1e-9}):
+ * dividing each node's nanoseconds and summing doubles prints a different last digit at halfway
+ * ties.
+ *
+ * <p>Functions and pairs are numbered in first-seen order and summed in parallel arrays, not in a
+ * map per function: a 100,000-function tree would otherwise hold hundreds of thousands of small
+ * maps, entries and boxed numbers alive at once, which the collector must copy (see
+ * benchmarks/FINDINGS.md). One instance flattens one table; not thread-safe.
  */
 final class Flattener {
+
+    /** cProfile's factor for a nanosecond clock: {@code 1 / 1e9}, the double nearest 1e-9. */
+    static final double SECONDS_PER_NANO = 1e-9;
+
+    /** Function numbers by key. */
+    private final NameIndex functions = new NameIndex();
+    private long[] calls = new long[8];
+    private long[] primitiveCalls = new long[8];
+    private long[] tottimeNanos = new long[8];
+    private long[] cumtimeNanos = new long[8];
+    /** How many activations of the function are on the current path. */
+    private int[] active = new int[8];
+
+    /** Pair numbers by (caller, callee) function numbers. */
+    private final PairIndex pairIndex = new PairIndex();
+    private int pairCount;
+    private int[] pairCaller = new int[8];
+    private int[] pairCallee = new int[8];
+    /** Per pair: calls, primitive calls, tottime and cumtime nanoseconds. */
+    private long[] pairNumbers = new long[32];
+    /** How many activations of the pair are on the current path. */
+    private int[] pairActive = new int[8];
 
     private Flattener() {
     }
 
-    static void flatten(List<ThreadTree> threads, FunctionTable into) {
+    /** The rows of these trees, one per function in first-seen order, callers and callees in pstats' order. */
+    static List<StatsRow> rows(List<ThreadTree> threads) {
+        Flattener f = new Flattener();
         for (ThreadTree t : threads) {
-            flatten(t.root(), into);
+            f.add(t.root());
         }
+        return f.rows();
     }
 
-    private static final class Edge {
-        final ScopeName caller;
-        final ScopeName callee;
-
-        Edge(ScopeName caller, ScopeName callee) {
-            this.caller = caller;
-            this.callee = callee;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Edge && caller.equals(((Edge) o).caller) && callee.equals(((Edge) o).callee);
-        }
-
-        @Override
-        public int hashCode() {
-            return caller.hashCode() * 31 + callee.hashCode();
-        }
-    }
-
-    /** Walks one tree depth first without recursion (trees may be deeper than the Java stack). */
-    static void flatten(CallNode root, FunctionTable into) {
-        Map<ScopeName, Integer> activeFunctions = new HashMap<>();
-        Map<Edge, Integer> activeEdges = new HashMap<>();
-        // frames: node, its parent (null for top level), next child index
-        Deque<Object[]> stack = new ArrayDeque<>();
-        for (int i = root.children().size() - 1; i >= 0; i--) {
-            stack.push(new Object[] {root.children().get(i), null, Boolean.FALSE});
-        }
-        while (!stack.isEmpty()) {
-            Object[] frame = stack.pop();
-            CallNode node = (CallNode) frame[0];
-            CallNode parent = (CallNode) frame[1];
-            ScopeName f = node.name();
-            Edge edge = parent == null ? null : new Edge(parent.name(), f);
-            if (frame[2] == Boolean.TRUE) {
+    /** Adds one tree, depth first without recursion (trees may be deeper than the Java stack). */
+    private void add(CallNode root) {
+        // the path from the root: node, its function, the pair with its parent (-1 at top level), next child
+        CallNode[] nodes = new CallNode[16];
+        int[] fn = new int[16];
+        int[] pair = new int[16];
+        int[] next = new int[16];
+        nodes[0] = root;
+        fn[0] = -1;
+        pair[0] = -1;
+        next[0] = 0;
+        int depth = 0;
+        while (depth >= 0) {
+            CallNode top = nodes[depth];
+            List<CallNode> kids = top.children();
+            if (next[depth] == kids.size()) {
                 // leaving the node: it is no longer an ancestor
-                activeFunctions.merge(f, -1, Integer::sum);
-                if (edge != null) {
-                    activeEdges.merge(edge, -1, Integer::sum);
+                if (depth > 0) {
+                    active[fn[depth]]--;
+                    if (pair[depth] >= 0) {
+                        pairActive[pair[depth]]--;
+                    }
                 }
+                nodes[depth] = null;
+                depth--;
                 continue;
             }
-            count(node, parent, edge, activeFunctions, activeEdges, into);
-            activeFunctions.merge(f, 1, Integer::sum);
-            if (edge != null) {
-                activeEdges.merge(edge, 1, Integer::sum);
+            CallNode child = kids.get(next[depth]++);
+            int f = function(child.name());
+            int p = depth == 0 ? -1 : pair(fn[depth], f);
+            count(child, f, p);
+            active[f]++;
+            if (p >= 0) {
+                pairActive[p]++;
             }
-            stack.push(new Object[] {node, parent, Boolean.TRUE});
-            List<CallNode> kids = node.children();
-            for (int i = kids.size() - 1; i >= 0; i--) {
-                stack.push(new Object[] {kids.get(i), node, Boolean.FALSE});
+            depth++;
+            if (depth == nodes.length) {
+                int n = depth * 2;
+                nodes = Arrays.copyOf(nodes, n);
+                fn = Arrays.copyOf(fn, n);
+                pair = Arrays.copyOf(pair, n);
+                next = Arrays.copyOf(next, n);
+            }
+            nodes[depth] = child;
+            fn[depth] = f;
+            pair[depth] = p;
+            next[depth] = 0;
+        }
+    }
+
+    private void count(CallNode node, int f, int p) {
+        long n = node.calls();
+        long self = node.ownNanos();
+        long total = node.totalNanos();
+        calls[f] += n;
+        tottimeNanos[f] += self;
+        // recursive calls are not primitive, and their time is inside the outer activation's cumtime
+        if (active[f] == 0) {
+            primitiveCalls[f] += n;
+            cumtimeNanos[f] += total;
+        }
+        if (p >= 0) {
+            boolean pairRecursive = pairActive[p] > 0;
+            int at = 4 * p;
+            pairNumbers[at] += n;
+            pairNumbers[at + 2] += self;
+            if (!pairRecursive) {
+                pairNumbers[at + 1] += n;
+                pairNumbers[at + 3] += total;
             }
         }
     }
 
-    private static void count(CallNode node, CallNode parent, Edge edge, Map<ScopeName, Integer> activeFunctions,
-                              Map<Edge, Integer> activeEdges, FunctionTable into) {
-        long calls = node.calls();
-        // integer nanoseconds, converted once per function and pair when the rows are built
-        long self = node.ownNanos();
-        long total = node.totalNanos();
-        boolean recursive = activeFunctions.getOrDefault(node.name(), 0) > 0;
-        FunctionTable.Entry e = into.entry(node.name());
-        e.totalCalls += calls;
-        e.tottimeNanos += self;
-        if (recursive) {
-            // recursive calls: not primitive, and their time is inside the outer activation's cumtime
-        } else {
-            e.primitiveCalls += calls;
-            e.cumtimeNanos += total;
+    /** The number of a function, numbering it when first seen. */
+    private int function(ScopeName name) {
+        int f = functions.get(name);
+        if (f >= 0) {
+            return f;
         }
-        if (edge != null) {
-            boolean pairRecursive = activeEdges.getOrDefault(edge, 0) > 0;
-            FunctionTable.addCallerNanos(e, parent.name(), calls, pairRecursive ? 0 : calls, self,
-                    pairRecursive ? 0 : total);
+        f = functions.add(name);
+        if (f == calls.length) {
+            int n = f * 2;
+            calls = Arrays.copyOf(calls, n);
+            primitiveCalls = Arrays.copyOf(primitiveCalls, n);
+            tottimeNanos = Arrays.copyOf(tottimeNanos, n);
+            cumtimeNanos = Arrays.copyOf(cumtimeNanos, n);
+            active = Arrays.copyOf(active, n);
         }
+        return f;
+    }
+
+    /** The number of a (caller, callee) pair, numbering it when first seen. */
+    private int pair(int caller, int callee) {
+        long key = ((long) caller << 32) | callee;
+        int p = pairIndex.get(key);
+        if (p >= 0) {
+            return p;
+        }
+        p = pairCount++;
+        pairIndex.put(key, p);
+        if (p == pairCaller.length) {
+            int n = p * 2;
+            pairCaller = Arrays.copyOf(pairCaller, n);
+            pairCallee = Arrays.copyOf(pairCallee, n);
+            pairActive = Arrays.copyOf(pairActive, n);
+            pairNumbers = Arrays.copyOf(pairNumbers, 4 * n);
+        }
+        pairCaller[p] = caller;
+        pairCallee[p] = callee;
+        return p;
+    }
+
+    static double seconds(long nanos) {
+        return nanos * SECONDS_PER_NANO;
+    }
+
+    /**
+     * The rows. A function's callers are its pairs in first-seen order; its callees are in the
+     * order pstats' {@code calc_callees} finds them: by the callee's row, as it walks the rows in
+     * order and inverts each row's callers.
+     */
+    private List<StatsRow> rows() {
+        int n = functions.size();
+        int m = pairCount;
+        // pairs grouped by callee (first-seen order within a group), by counting sort
+        int[] callersStart = new int[n + 1];
+        int[] calleesStart = new int[n + 1];
+        for (int p = 0; p < m; p++) {
+            callersStart[pairCallee[p] + 1]++;
+            calleesStart[pairCaller[p] + 1]++;
+        }
+        for (int i = 0; i < n; i++) {
+            callersStart[i + 1] += callersStart[i];
+            calleesStart[i + 1] += calleesStart[i];
+        }
+        int[] byCallee = new int[m];
+        int[] fill = Arrays.copyOf(callersStart, n);
+        for (int p = 0; p < m; p++) {
+            byCallee[fill[pairCallee[p]]++] = p;
+        }
+        // grouped by caller, in the order of the callee's row: walk the callee groups in row order
+        int[] byCaller = new int[m];
+        fill = Arrays.copyOf(calleesStart, n);
+        for (int k = 0; k < m; k++) {
+            int p = byCallee[k];
+            byCaller[fill[pairCaller[p]]++] = p;
+        }
+        fill = null;
+        ScopeName[] names = functions.keysInOrder();
+        List<StatsRow> rows = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Map<ScopeName, CallStats> callers = callersStart[i] == callersStart[i + 1] ? Map.of()
+                    : new PairView(names, byCallee, callersStart[i], callersStart[i + 1], true);
+            Map<ScopeName, CallStats> callees = calleesStart[i] == calleesStart[i + 1] ? Map.of()
+                    : new PairView(names, byCaller, calleesStart[i], calleesStart[i + 1], false);
+            rows.add(new StatsRow(names[i], calls[i], primitiveCalls[i], seconds(tottimeNanos[i]),
+                    seconds(cumtimeNanos[i]), callers, callees));
+        }
+        return rows;
+    }
+
+    /**
+     * One row's callers or callees read straight from the pair arrays, for {@link StatsRow}'s
+     * constructor to copy into its own compact form: no map is built per row.
+     */
+    private final class PairView extends AbstractMap<ScopeName, CallStats> {
+        private final ScopeName[] names;
+        private final int[] order;
+        private final int from;
+        private final int to;
+        /** Keys are the pairs' callers (a row's callers), else their callees. */
+        private final boolean callerKeys;
+
+        PairView(ScopeName[] names, int[] order, int from, int to, boolean callerKeys) {
+            this.names = names;
+            this.order = order;
+            this.from = from;
+            this.to = to;
+            this.callerKeys = callerKeys;
+        }
+
+        @Override
+        public int size() {
+            return to - from;
+        }
+
+        @Override
+        public Set<Map.Entry<ScopeName, CallStats>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public int size() {
+                    return to - from;
+                }
+
+                @Override
+                public Iterator<Map.Entry<ScopeName, CallStats>> iterator() {
+                    return new Iterator<>() {
+                        private int k = from;
+
+                        @Override
+                        public boolean hasNext() {
+                            return k < to;
+                        }
+
+                        @Override
+                        public Map.Entry<ScopeName, CallStats> next() {
+                            if (k >= to) {
+                                throw new NoSuchElementException();
+                            }
+                            int p = order[k++];
+                            int at = 4 * p;
+                            CallStats c = new CallStats(pairNumbers[at], pairNumbers[at + 1],
+                                    seconds(pairNumbers[at + 2]), seconds(pairNumbers[at + 3]));
+                            return new SimpleImmutableEntry<>(names[callerKeys ? pairCaller[p] : pairCallee[p]], c);
+                        }
+                    };
+                }
+            };
+        }
+    }
+
+    /** Open-addressing map from a name to its number, numbers given in insertion order. */
+    private static final class NameIndex {
+        private ScopeName[] keys = new ScopeName[16];
+        private int[] values = new int[16];
+        private ScopeName[] inOrder = new ScopeName[8];
+        private int size;
+
+        int get(ScopeName name) {
+            int mask = keys.length - 1;
+            for (int i = mix(name.hashCode()) & mask; ; i = (i + 1) & mask) {
+                ScopeName k = keys[i];
+                if (k == null) {
+                    return -1;
+                }
+                if (k == name || k.equals(name)) {
+                    return values[i];
+                }
+            }
+        }
+
+        /** Numbers a name not yet present. */
+        int add(ScopeName name) {
+            if (2 * (size + 1) > keys.length) {
+                grow();
+            }
+            insert(name, size);
+            if (size == inOrder.length) {
+                inOrder = Arrays.copyOf(inOrder, size * 2);
+            }
+            inOrder[size] = name;
+            return size++;
+        }
+
+        private void insert(ScopeName name, int value) {
+            int mask = keys.length - 1;
+            int i = mix(name.hashCode()) & mask;
+            while (keys[i] != null) {
+                i = (i + 1) & mask;
+            }
+            keys[i] = name;
+            values[i] = value;
+        }
+
+        private void grow() {
+            ScopeName[] oldKeys = keys;
+            int[] oldValues = values;
+            keys = new ScopeName[oldKeys.length * 2];
+            values = new int[oldKeys.length * 2];
+            for (int i = 0; i < oldKeys.length; i++) {
+                if (oldKeys[i] != null) {
+                    insert(oldKeys[i], oldValues[i]);
+                }
+            }
+        }
+
+        int size() {
+            return size;
+        }
+
+        ScopeName[] keysInOrder() {
+            return inOrder;
+        }
+    }
+
+    /** Open-addressing map from a pair's packed function numbers to its number. */
+    private static final class PairIndex {
+        private static final long EMPTY = -1L;
+        private long[] keys = filled(16);
+        private int[] values = new int[16];
+        private int size;
+
+        private static long[] filled(int n) {
+            long[] a = new long[n];
+            Arrays.fill(a, EMPTY);
+            return a;
+        }
+
+        int get(long key) {
+            int mask = keys.length - 1;
+            for (int i = mix(Long.hashCode(key * 0x9E3779B97F4A7C15L)) & mask; ; i = (i + 1) & mask) {
+                long k = keys[i];
+                if (k == EMPTY) {
+                    return -1;
+                }
+                if (k == key) {
+                    return values[i];
+                }
+            }
+        }
+
+        void put(long key, int value) {
+            if (2 * (size + 1) > keys.length) {
+                long[] oldKeys = keys;
+                int[] oldValues = values;
+                keys = filled(oldKeys.length * 2);
+                values = new int[oldKeys.length * 2];
+                for (int i = 0; i < oldKeys.length; i++) {
+                    if (oldKeys[i] != EMPTY) {
+                        insert(oldKeys[i], oldValues[i]);
+                    }
+                }
+            }
+            insert(key, value);
+            size++;
+        }
+
+        private void insert(long key, int value) {
+            int mask = keys.length - 1;
+            int i = mix(Long.hashCode(key * 0x9E3779B97F4A7C15L)) & mask;
+            while (keys[i] != EMPTY) {
+                i = (i + 1) & mask;
+            }
+            keys[i] = key;
+            values[i] = value;
+        }
+    }
+
+    /** Spreads a hash code's bits so linear probing does not cluster on similar codes. */
+    private static int mix(int h) {
+        h *= 0x9E3779B9;
+        return h ^ (h >>> 16);
     }
 }

@@ -50,6 +50,30 @@ final class PstatsPrinter {
         this.rowOf = rowOf;
     }
 
+    /**
+     * The length of {@code name.label()} without making the label: the column width is the
+     * longest label of every row, and a table of 100,000 rows would make 100,000 strings for it.
+     * A bare name keeps its length ({@code <x>} prints as <code>{x}</code>); a positioned one is
+     * {@code file:line(function)}.
+     */
+    static int labelLength(ScopeName name) {
+        if (ScopeName.NO_FILE.equals(name.file()) && name.line() == 0) {
+            return name.function().length();
+        }
+        return name.file().length() + 1 + decimalLength(name.line()) + 1 + name.function().length() + 1;
+    }
+
+    private static int decimalLength(int v) {
+        if (v == Integer.MIN_VALUE) {
+            return 11;
+        }
+        int n = v < 0 ? 2 : 1;
+        for (int a = Math.abs(v); a >= 10; a /= 10) {
+            n++;
+        }
+        return n;
+    }
+
     /** The list pstats' get_print_list builds: the message lines, the kept rows and the label width. */
     private static final class PrintList {
         final String message;
@@ -64,23 +88,62 @@ final class PstatsPrinter {
     }
 
     private PrintList printList(Object[] restrictions) {
-        StringBuilder msg = new StringBuilder();
-        msg.append(orderedBy != null ? "   Ordered by: " + orderedBy : "   Random listing order was used").append('\n');
+        StringBuilder msg = new StringBuilder(64);
+        if (orderedBy != null) {
+            msg.append("   Ordered by: ").append(orderedBy).append('\n');
+        } else {
+            msg.append("   Random listing order was used\n");
+        }
         Restrictions.Result r = Restrictions.apply(ordered, restrictions);
-        r.messages.forEach(m -> msg.append(m).append('\n'));
+        for (String m : r.messages) {
+            msg.append(m).append('\n');
+        }
         int width = maxLabelLength;
         if (r.rows.size() < all.size()) {
             width = 0;
             for (StatsRow row : r.rows) {
-                width = Math.max(width, row.label().length());
+                width = Math.max(width, labelLength(row.function()));
             }
         }
         return new PrintList(msg.toString(), r.rows, width + 2);
     }
 
+    /**
+     * Appends {@code name.label()} without making it (one string per printed row otherwise); see
+     * {@link ScopeName#label()}.
+     */
+    static void appendLabel(StringBuilder b, ScopeName name) {
+        String function = name.function();
+        if (ScopeName.NO_FILE.equals(name.file()) && name.line() == 0) {
+            int n = function.length();
+            if (n >= 2 && function.charAt(0) == '<' && function.charAt(n - 1) == '>') {
+                b.append('{').append(function, 1, n - 1).append('}');
+            } else {
+                b.append(function);
+            }
+            return;
+        }
+        b.append(name.file()).append(':').append(name.line()).append('(').append(function).append(')');
+    }
+
+    /** Appends the ncalls text ({@code 7/1} under recursion, else {@code 7}) padded on the left to {@code width}. */
+    private static void appendNcalls(StringBuilder b, long total, long primitive, int width) {
+        int length = numberLength(total) + (total == primitive ? 0 : 1 + numberLength(primitive));
+        PyFormat.appendSpaces(b, width - length);
+        b.append(total);
+        if (total != primitive) {
+            b.append('/').append(primitive);
+        }
+    }
+
+    private static int numberLength(long v) {
+        return v >= 0 ? PyFormat.decimalLength(v) : Long.toString(v).length();
+    }
+
     /** pstats' {@code print_stats}: the file lines, the totals, then the table. */
     String stats(Object[] restrictions) {
-        StringBuilder b = new StringBuilder();
+        PrintList list = printList(restrictions);
+        StringBuilder b = new StringBuilder(160 + list.message.length() + list.rows.size() * (48 + list.width));
         for (String f : files) {
             b.append(f).append('\n');
         }
@@ -91,20 +154,35 @@ final class PstatsPrinter {
         if (totalCalls != primitiveCalls) {
             b.append(" (").append(primitiveCalls).append(" primitive calls)");
         }
-        b.append(" in ").append(PyFormat.fixed3(totalTime)).append(" seconds\n\n");
-        PrintList list = printList(restrictions);
+        b.append(" in ");
+        PyFormat.appendFixed3(b, totalTime, 0);
+        b.append(" seconds\n\n");
         if (list.rows.isEmpty()) {
             return b.toString();
         }
         b.append(list.message).append('\n');
         b.append("   ncalls  tottime  percall  cumtime  percall filename:lineno(function)\n");
         for (StatsRow r : list.rows) {
-            b.append(PyFormat.leftPad(r.ncalls(), 9)).append(' ')
-                    .append(PyFormat.f8(r.tottime())).append(' ')
-                    .append(r.totalCalls() == 0 ? "        " : PyFormat.f8(r.tottime() / r.totalCalls())).append(' ')
-                    .append(PyFormat.f8(r.cumtime())).append(' ')
-                    .append(r.primitiveCalls() == 0 ? "        " : PyFormat.f8(r.cumtime() / r.primitiveCalls())).append(' ')
-                    .append(r.label()).append('\n');
+            appendNcalls(b, r.totalCalls(), r.primitiveCalls(), 9);
+            b.append(' ');
+            PyFormat.appendF8(b, r.tottime());
+            b.append(' ');
+            if (r.totalCalls() == 0) {
+                b.append("        ");
+            } else {
+                PyFormat.appendF8(b, r.tottime() / r.totalCalls());
+            }
+            b.append(' ');
+            PyFormat.appendF8(b, r.cumtime());
+            b.append(' ');
+            if (r.primitiveCalls() == 0) {
+                b.append("        ");
+            } else {
+                PyFormat.appendF8(b, r.cumtime() / r.primitiveCalls());
+            }
+            b.append(' ');
+            appendLabel(b, r.function());
+            b.append('\n');
         }
         return b.append("\n\n").toString();
     }
@@ -116,7 +194,8 @@ final class PstatsPrinter {
             return "";
         }
         int w = list.width;
-        StringBuilder b = new StringBuilder(list.message).append('\n');
+        StringBuilder b = new StringBuilder(list.message.length() + 160 + list.rows.size() * (64 + 2 * w));
+        b.append(list.message).append('\n');
         b.append(PyFormat.rightPad("Function ", w)).append(title).append('\n');
         boolean anyCallers = false;
         for (StatsRow r : all) {
@@ -128,10 +207,14 @@ final class PstatsPrinter {
         boolean counts = callerCounts;
         if (anyCallers && !counts) {
             // pstats prints the sub-header only for tuple entries; bare counts have no columns
-            b.append(" ".repeat(w)).append("    ncalls  tottime  cumtime\n");
+            PyFormat.appendSpaces(b, w);
+            b.append("    ncalls  tottime  cumtime\n");
         }
         for (StatsRow r : list.rows) {
-            b.append(PyFormat.rightPad(r.label(), w)).append(arrow).append(' ');
+            int start = b.length();
+            appendLabel(b, r.function());
+            PyFormat.appendSpaces(b, w - (b.length() - start));
+            b.append(arrow).append(' ');
             Map<ScopeName, CallStats> calls = callers ? r.callers() : r.callees();
             if (calls.isEmpty()) {
                 b.append('\n');
@@ -145,21 +228,27 @@ final class PstatsPrinter {
                 if (counts) {
                     // pstats: '%s(%r) %s' % (name, count, f8(cumtime of that function))
                     if (!first) {
-                        b.append(" ".repeat(w + 3));
+                        PyFormat.appendSpaces(b, w + 3);
                     }
                     StatsRow other = rowOf.apply(k);
-                    b.append(k.label()).append('(').append(c.totalCalls()).append(") ")
-                            .append(PyFormat.f8(other == null ? 0.0 : other.cumtime())).append('\n');
+                    appendLabel(b, k);
+                    b.append('(').append(c.totalCalls()).append(") ");
+                    PyFormat.appendF8(b, other == null ? 0.0 : other.cumtime());
+                    b.append('\n');
                     first = false;
                     continue;
                 }
-                String n = c.totalCalls() == c.primitiveCalls() ? Long.toString(c.totalCalls())
-                        : c.totalCalls() + "/" + c.primitiveCalls();
                 if (!first) {
-                    b.append(" ".repeat(w + 1));
+                    PyFormat.appendSpaces(b, w + 1);
                 }
-                b.append(PyFormat.leftPad(n, first ? 7 : 9)).append(' ').append(PyFormat.f8(c.tottime())).append(' ')
-                        .append(PyFormat.f8(c.cumtime())).append("  ").append(k.label()).append('\n');
+                appendNcalls(b, c.totalCalls(), c.primitiveCalls(), first ? 7 : 9);
+                b.append(' ');
+                PyFormat.appendF8(b, c.tottime());
+                b.append(' ');
+                PyFormat.appendF8(b, c.cumtime());
+                b.append("  ");
+                appendLabel(b, k);
+                b.append('\n');
                 first = false;
             }
         }

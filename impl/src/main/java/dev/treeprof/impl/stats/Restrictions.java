@@ -29,6 +29,10 @@ final class Restrictions {
     }
 
     static Result apply(List<StatsRow> rows, Object... restrictions) {
+        if (restrictions.length == 0) {
+            // the common report (werkzeug's default): every row, nothing to say
+            return new Result(rows, List.of());
+        }
         List<StatsRow> current = rows;
         List<String> messages = new ArrayList<>();
         for (Object r : restrictions) {

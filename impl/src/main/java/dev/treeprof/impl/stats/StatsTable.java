@@ -78,7 +78,7 @@ public final class StatsTable implements Stats {
                 calls += r.totalCalls();
                 prim += r.primitiveCalls();
                 time += r.tottime();
-                width = Math.max(width, r.label().length());
+                width = Math.max(width, PstatsPrinter.labelLength(r.function()));
             }
             this.totalCalls = calls;
             this.primitiveCalls = prim;
@@ -114,10 +114,20 @@ public final class StatsTable implements Stats {
         }
     }
 
+    /** An unmodifiable copy keeping the order. */
+    private static Map<String, String> immutable(Map<String, String> metadata) {
+        return metadata.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+    }
+
     private static Source eager(Table table) {
         return new Source(table, false);
     }
 
+    /**
+     * {@code files} and {@code metadata} are kept as given: callers pass {@link #immutable} copies
+     * (or this table's own), so deriving stats (sorted, streamed, written...) copies nothing, which
+     * a web request's profile does several times for every report and file.
+     */
     private StatsTable(Source source, List<StatsRow> rows, String orderedBy, Consumer<String> out,
                        CallTree tree, List<String> files, Map<String, String> metadata,
                        long startMillis, long durationNanos, StatsWriter writer) {
@@ -126,8 +136,8 @@ public final class StatsTable implements Stats {
         this.orderedBy = orderedBy;
         this.out = out;
         this.tree = tree;
-        this.files = List.copyOf(files);
-        this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        this.files = files;
+        this.metadata = metadata;
         this.startMillis = startMillis;
         this.durationNanos = durationNanos;
         this.writer = writer;
@@ -137,7 +147,7 @@ public final class StatsTable implements Stats {
     private Table table() {
         Table t = source.table;
         if (t == null) {
-            t = new Table(flatten(tree.threads()));
+            t = new Table(Flattener.rows(tree.threads()));
             source.table = t;
         }
         return t;
@@ -155,6 +165,14 @@ public final class StatsTable implements Stats {
         return table().rows;
     }
 
+    /**
+     * The rows in first-seen order (pstats' dict order, what {@code sortStats()} without keys
+     * gives), whatever order these stats are sorted in; for the writers.
+     */
+    public List<StatsRow> firstSeenRows() {
+        return baseRows();
+    }
+
     /** Stats of recorded trees. */
     public static StatsTable fromThreads(List<ThreadTree> threads, long startMillis, long durationNanos) {
         return fromThreads(threads, Map.of(), startMillis, durationNanos);
@@ -164,7 +182,7 @@ public final class StatsTable implements Stats {
     public static StatsTable fromThreads(List<ThreadTree> threads, Map<String, String> metadata,
                                          long startMillis, long durationNanos) {
         return new StatsTable(new Source(null, true), null, null, STDOUT, CallTree.of(threads), List.of(),
-                metadata, startMillis,
+                immutable(metadata), startMillis,
                 durationNanos, StatsWriter.NONE);
     }
 
@@ -188,7 +206,7 @@ public final class StatsTable implements Stats {
             built = t.rows();
         }
         return new StatsTable(eager(new Table(built, callerCounts, Double.NaN)), null, null, STDOUT, CallTree.empty(),
-                fileHeaders, Map.of(), 0, 0, StatsWriter.NONE);
+                List.copyOf(fileHeaders), Map.of(), 0, 0, StatsWriter.NONE);
     }
 
     /**
@@ -216,7 +234,8 @@ public final class StatsTable implements Stats {
     public StatsTable withMetadata(Map<String, String> more) {
         Map<String, String> m = new LinkedHashMap<>(metadata);
         m.putAll(more);
-        return new StatsTable(source, rows, orderedBy, out, tree, files, m, startMillis, durationNanos, writer);
+        return new StatsTable(source, rows, orderedBy, out, tree, files, Collections.unmodifiableMap(m), startMillis,
+                durationNanos, writer);
     }
 
     /** The same stats, written by this file layer. */
@@ -227,7 +246,7 @@ public final class StatsTable implements Stats {
 
     /** The same stats with the lines pstats prints for the files they were loaded from. */
     public StatsTable withFileHeaders(List<String> headers) {
-        return new StatsTable(source, rows, orderedBy, out, tree, headers, metadata, startMillis,
+        return new StatsTable(source, rows, orderedBy, out, tree, List.copyOf(headers), metadata, startMillis,
                 durationNanos, writer);
     }
 
@@ -359,7 +378,7 @@ public final class StatsTable implements Stats {
         return new StatsTable(eager(new Table(t.rows(), callerCounts != null && callerCounts, totalTime)),
                 null, null, out,
                 CallTree.of(allThreads),
-                allFiles, allMeta, start, duration, sumWriter);
+                List.copyOf(allFiles), immutable(allMeta), start, duration, sumWriter);
     }
 
     @Override
@@ -464,12 +483,6 @@ public final class StatsTable implements Stats {
                 out, CallTree.of(list),
                 List.of(), metadata, startMillis, durationNanos, writer)));
         return Collections.unmodifiableMap(result);
-    }
-
-    private static List<StatsRow> flatten(List<ThreadTree> threads) {
-        FunctionTable t = new FunctionTable();
-        Flattener.flatten(threads, t);
-        return t.rows();
     }
 
     @Override

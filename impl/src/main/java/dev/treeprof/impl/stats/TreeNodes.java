@@ -4,9 +4,9 @@ import dev.treeprof.CallNode;
 import dev.treeprof.ScopeName;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Set;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -27,37 +27,60 @@ public final class TreeNodes {
     /**
      * Builds an immutable tree from any tree, children before their parent, without recursion.
      * {@code children} is asked once per node, before {@code make} is given the node and its built
-     * children.
+     * children. The path is kept in arrays, not in a frame object, list and iterator per node:
+     * every snapshot of a recording (one per profiled web request) goes through here.
      */
     public static <T> CallNode build(T root, Function<T, List<T>> children,
                                      BiFunction<T, List<CallNode>, CallNode> make) {
-        Deque<Object[]> stack = new ArrayDeque<>();
-        stack.push(new Object[] {root, children.apply(root).iterator(), new ArrayList<CallNode>()});
-        CallNode result = null;
-        while (!stack.isEmpty()) {
-            Object[] top = stack.peek();
-            @SuppressWarnings("unchecked")
-            Iterator<T> next = (Iterator<T>) top[1];
-            if (next.hasNext()) {
-                T c = next.next();
-                stack.push(new Object[] {c, children.apply(c).iterator(), new ArrayList<CallNode>()});
+        // per depth on the current path: the node, its children, the next child to build and
+        // where its built children start in `built`
+        Object[] nodes = new Object[8];
+        List<?>[] kidsOf = new List<?>[8];
+        int[] next = new int[8];
+        int[] builtFrom = new int[8];
+        CallNode[] built = new CallNode[8];
+        int builtCount = 0;
+        nodes[0] = root;
+        kidsOf[0] = children.apply(root);
+        int depth = 0;
+        while (true) {
+            List<?> kids = kidsOf[depth];
+            if (next[depth] < kids.size()) {
+                @SuppressWarnings("unchecked")
+                T c = (T) kids.get(next[depth]++);
+                depth++;
+                if (depth == nodes.length) {
+                    int n = 2 * depth;
+                    nodes = Arrays.copyOf(nodes, n);
+                    kidsOf = Arrays.copyOf(kidsOf, n);
+                    next = Arrays.copyOf(next, n);
+                    builtFrom = Arrays.copyOf(builtFrom, n);
+                }
+                nodes[depth] = c;
+                kidsOf[depth] = children.apply(c);
+                next[depth] = 0;
+                builtFrom[depth] = builtCount;
                 continue;
             }
-            stack.pop();
+            int from = builtFrom[depth];
+            List<CallNode> made = from == builtCount ? List.of()
+                    : Arrays.asList(Arrays.copyOfRange(built, from, builtCount));
+            Arrays.fill(built, from, builtCount, null);
+            builtCount = from;
             @SuppressWarnings("unchecked")
-            T n = (T) top[0];
-            @SuppressWarnings("unchecked")
-            List<CallNode> kids = (List<CallNode>) top[2];
-            CallNode built = make.apply(n, kids);
-            if (stack.isEmpty()) {
-                result = built;
-            } else {
-                @SuppressWarnings("unchecked")
-                List<CallNode> siblings = (List<CallNode>) stack.peek()[2];
-                siblings.add(built);
+            T n = (T) nodes[depth];
+            CallNode result = make.apply(n, made);
+            nodes[depth] = null;
+            kidsOf[depth] = null;
+            if (depth == 0) {
+                return result;
             }
+            depth--;
+            if (builtCount == built.length) {
+                built = Arrays.copyOf(built, 2 * builtCount);
+            }
+            built[builtCount++] = result;
         }
-        return result;
     }
 
     /** Merges siblings with equal names, summing their numbers and merging their children. */

@@ -113,6 +113,59 @@ class ProfFormatTest {
         assertEquals(f, back.rows().get(0).function());
     }
 
+    /**
+     * A profile far larger than the writer's buffer, written to an unbuffered stream that takes
+     * few bytes at a time, with names longer than the buffer (ASCII and not): every row and pair
+     * comes back.
+     */
+    @Test
+    void aProfileLargerThanTheBufferRoundTrips() throws IOException {
+        List<StatsRow> rows = new java.util.ArrayList<>();
+        ScopeName first = ScopeName.of("pkg/Root.java", 1, "root");
+        rows.add(new StatsRow(first, 1, 1, 0.5, 9.0, Map.of(), Map.of()));
+        ScopeName previous = first;
+        for (int i = 1; i < 3000; i++) {
+            String function = i == 1000 ? "a".repeat(40_000) : i == 2000 ? "λ".repeat(40_000)
+                    : i % 7 == 0 ? "méthode" + i : "m" + i;
+            ScopeName f = ScopeName.of("pkg/Cls" + i + ".java", i, function);
+            Map<ScopeName, CallStats> callers = new java.util.LinkedHashMap<>();
+            callers.put(previous, new CallStats(i, i, i * 1e-3, i * 2e-3));
+            callers.put(first, new CallStats(3_000_000_000L + i, 1, 1.0 / i, 2.0 / i));
+            rows.add(new StatsRow(f, 3_000_000_000L + 2 * i, 1 + i, 1.0 / i + i * 1e-3, 2.0 / i + i * 2e-3,
+                    callers, Map.of()));
+            previous = f;
+        }
+        StatsTable t = StatsTable.fromRows(rows, List.of());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        java.io.OutputStream trickle = new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                bytes.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                // as a socket or pipe might: in small pieces
+                for (int at = off; at < off + len; at += 1000) {
+                    bytes.write(b, at, Math.min(1000, off + len - at));
+                }
+            }
+        };
+        Dumps.write(t, trickle, DumpFormat.PROF);
+        assertArrayEquals(prof(t), bytes.toByteArray());
+        StatsTable back = (StatsTable) Dumps.parse(bytes.toByteArray(), "big.prof");
+        assertEquals(rows.size(), back.rows().size());
+        for (int i = 0; i < rows.size(); i++) {
+            StatsRow a = t.rows().get(i);
+            StatsRow b = back.rows().get(i);
+            assertEquals(a.function(), b.function());
+            assertEquals(a.ncalls(), b.ncalls());
+            assertEquals(a.tottime(), b.tottime());
+            assertEquals(a.cumtime(), b.cumtime());
+            assertEquals(a.callers(), b.callers());
+        }
+    }
+
     @Test
     void everyCallerBecomesAKey() throws IOException {
         ScopeName ghost = ScopeName.of("gone.py", 1, "ghost");

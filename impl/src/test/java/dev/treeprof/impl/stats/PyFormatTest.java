@@ -25,6 +25,40 @@ class PyFormatTest {
         assertEquals(expected, PyFormat.f8(value));
     }
 
+    /**
+     * The integer-arithmetic path of the report's cells against the exact decimal expansion of
+     * the binary value (which the cases above check against Python): every magnitude, exact
+     * halfway values (odd sixteenths, odd multiples of 0.0005 as written), their neighbours, and
+     * per-call quotients.
+     */
+    @Test
+    void fastCellsMatchTheExactExpansion() {
+        java.util.List<Double> values = new java.util.ArrayList<>();
+        java.util.Random rnd = new java.util.Random(42);
+        for (int i = 0; i < 30_000; i++) {
+            values.add(rnd.nextDouble() * Math.pow(10, rnd.nextInt(14) - 4));
+            values.add(rnd.nextInt(1_000_000) * 1e-9 * (1 + rnd.nextInt(1000)) / (1 + rnd.nextInt(50)));
+        }
+        for (int k = 0; k < 30_000; k++) {
+            double tie = (2 * k + 1) / 2000.0;
+            double sixteenth = (2 * k + 1) / 16.0;
+            for (double v : new double[] {tie, sixteenth}) {
+                values.add(v);
+                values.add(Math.nextUp(v));
+                values.add(Math.nextDown(v));
+            }
+        }
+        values.addAll(java.util.List.of(0.0, -0.0, -0.0004, -0.0005, -0.0625, -1.5, 999_999_999.9995, 1e9, 1e9 - 1e-4,
+                -1e9, 1e15, 1e300, Double.MIN_VALUE, -Double.MIN_VALUE, Double.MAX_VALUE, 4503599627370495.5));
+        for (double v : values) {
+            for (int width : new int[] {0, 8}) {
+                StringBuilder b = new StringBuilder("x");
+                PyFormat.appendFixed3(b, v, width);
+                assertEquals("x" + PyFormat.leftPad(PyFormat.fixed3(v), width), b.toString(), () -> "value " + v);
+            }
+        }
+    }
+
     @Test
     void f8OfNonFiniteNumbersIsPythonsText() {
         assertEquals("     nan", PyFormat.f8(Double.NaN));

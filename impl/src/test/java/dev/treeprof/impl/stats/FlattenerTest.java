@@ -1,0 +1,158 @@
+package dev.treeprof.impl.stats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.treeprof.CallNode;
+import dev.treeprof.CallStats;
+import dev.treeprof.ScopeName;
+import dev.treeprof.StatsRow;
+import dev.treeprof.ThreadTree;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The array-based flattening against a plain recursive reference of cProfile's counting rules,
+ * on random trees with few names (so functions and pairs recur, directly and through others),
+ * spread over several threads.
+ */
+class FlattenerTest {
+
+    private static final ScopeName[] NAMES = {
+        ScopeName.of("a"), ScopeName.of("b"), ScopeName.of("<listcomp>"),
+        ScopeName.of("app.py", 3, "c"), ScopeName.of("app.py", 10, "d"), ScopeName.of("lib/x.py", 7, "a"),
+    };
+
+    private static CallNode randomTree(Random rnd, int depth) {
+        List<CallNode> kids = new ArrayList<>();
+        int n = depth >= 7 ? 0 : rnd.nextInt(4);
+        long childTotal = 0;
+        for (int i = 0; i < n; i++) {
+            CallNode c = randomTree(rnd, depth + 1);
+            kids.add(c);
+            childTotal += c.totalNanos();
+        }
+        // siblings of one node have distinct names, as the recorder keeps them
+        Map<ScopeName, CallNode> distinct = new LinkedHashMap<>();
+        kids.forEach(k -> distinct.putIfAbsent(k.name(), k));
+        long own = rnd.nextInt(1_000_000_000);
+        return CallNode.of(NAMES[rnd.nextInt(NAMES.length)], 1 + rnd.nextInt(5), own + childTotal, own,
+                new ArrayList<>(distinct.values()));
+    }
+
+    /** Per function: calls, primitive calls, tottime and cumtime ns; per (callee, caller) the same. */
+    private static final class Reference {
+        final Map<ScopeName, long[]> functions = new LinkedHashMap<>();
+        final Map<ScopeName, Map<ScopeName, long[]>> callers = new LinkedHashMap<>();
+        final Map<ScopeName, Integer> activeFunctions = new HashMap<>();
+        final Map<List<ScopeName>, Integer> activeEdges = new HashMap<>();
+
+        void walk(CallNode node, ScopeName parent) {
+            ScopeName f = node.name();
+            long[] sums = functions.computeIfAbsent(f, k -> new long[4]);
+            boolean recursive = activeFunctions.getOrDefault(f, 0) > 0;
+            sums[0] += node.calls();
+            sums[2] += node.ownNanos();
+            if (!recursive) {
+                sums[1] += node.calls();
+                sums[3] += node.totalNanos();
+            }
+            List<ScopeName> edge = parent == null ? null : List.of(parent, f);
+            if (edge != null) {
+                long[] pair = callers.computeIfAbsent(f, k -> new LinkedHashMap<>())
+                        .computeIfAbsent(parent, k -> new long[4]);
+                boolean pairRecursive = activeEdges.getOrDefault(edge, 0) > 0;
+                pair[0] += node.calls();
+                pair[2] += node.ownNanos();
+                if (!pairRecursive) {
+                    pair[1] += node.calls();
+                    pair[3] += node.totalNanos();
+                }
+                activeEdges.merge(edge, 1, Integer::sum);
+            }
+            activeFunctions.merge(f, 1, Integer::sum);
+            for (CallNode c : node.children()) {
+                walk(c, f);
+            }
+            activeFunctions.merge(f, -1, Integer::sum);
+            if (edge != null) {
+                activeEdges.merge(edge, -1, Integer::sum);
+            }
+        }
+
+        /** The rows, callees derived by the pstats-order inversion the loaders use. */
+        List<StatsRow> rows() {
+            List<StatsRow> rows = new ArrayList<>();
+            functions.forEach((f, s) -> {
+                Map<ScopeName, CallStats> c = new LinkedHashMap<>();
+                callers.getOrDefault(f, Map.of()).forEach((caller, p) ->
+                        c.put(caller, new CallStats(p[0], p[1], p[2] * 1e-9, p[3] * 1e-9)));
+                rows.add(new StatsRow(f, s[0], s[1], s[2] * 1e-9, s[3] * 1e-9, c, Map.of()));
+            });
+            return FunctionTable.withCallees(rows);
+        }
+    }
+
+    private static String describe(StatsRow r) {
+        StringBuilder b = new StringBuilder(r.label()).append(' ').append(r.ncalls()).append(' ')
+                .append(Double.doubleToLongBits(r.tottime())).append(' ')
+                .append(Double.doubleToLongBits(r.cumtime()));
+        for (Map<ScopeName, CallStats> pairs : List.of(r.callers(), r.callees())) {
+            b.append(" |");
+            pairs.forEach((k, c) -> b.append(' ').append(k.label()).append('=').append(c.totalCalls()).append('/')
+                    .append(c.primitiveCalls()).append(',').append(Double.doubleToLongBits(c.tottime())).append(',')
+                    .append(Double.doubleToLongBits(c.cumtime())));
+        }
+        return b.toString();
+    }
+
+    @Test
+    void matchesTheReferenceBitForBitAndInOrder() {
+        for (long seed = 1; seed <= 200; seed++) {
+            Random rnd = new Random(seed);
+            List<ThreadTree> threads = new ArrayList<>();
+            Reference ref = new Reference();
+            int threadCount = 1 + rnd.nextInt(3);
+            for (int t = 0; t < threadCount; t++) {
+                List<CallNode> top = new ArrayList<>();
+                for (int i = rnd.nextInt(4); i >= 0; i--) {
+                    top.add(randomTree(rnd, 0));
+                }
+                Map<ScopeName, CallNode> distinct = new LinkedHashMap<>();
+                top.forEach(k -> distinct.putIfAbsent(k.name(), k));
+                CallNode root = CallNode.of(ThreadTree.ROOT, 0, 0, 0, new ArrayList<>(distinct.values()));
+                threads.add(ThreadTree.of("t" + t, root));
+                // the root is no function: its children are top level, without a caller
+                for (CallNode c : root.children()) {
+                    ref.walk(c, null);
+                }
+            }
+            List<String> expected = ref.rows().stream().map(FlattenerTest::describe).toList();
+            List<String> actual = Flattener.rows(threads).stream().map(FlattenerTest::describe).toList();
+            assertEquals(expected, actual, "seed " + seed);
+        }
+    }
+
+    @Test
+    void deepRecursionCountsOnlyTheOutermostActivation() {
+        CallNode n = CallNode.of(ScopeName.of("leaf"), 1, 5, 5, List.of());
+        for (int i = 0; i < 100_000; i++) {
+            n = CallNode.of(ScopeName.of("f"), 1, 5 + 2L * (i + 1), 2, List.of(n));
+        }
+        List<StatsRow> rows = Flattener.rows(List.of(ThreadTree.of("main",
+                CallNode.of(ThreadTree.ROOT, 0, 0, 0, List.of(n)))));
+        StatsRow f = rows.get(0);
+        assertEquals("100000/1", f.ncalls());
+        assertEquals(200_000 * 1e-9, f.tottime());
+        assertEquals(200_005 * 1e-9, f.cumtime());
+        // f -> f: 99,999 calls, one of them primitive (the outermost pair)
+        CallStats self = f.callers().get(ScopeName.of("f"));
+        assertEquals(99_999, self.totalCalls());
+        assertEquals(1, self.primitiveCalls());
+        assertEquals(List.of(ScopeName.of("f"), ScopeName.of("leaf")), List.copyOf(f.callees().keySet()));
+    }
+}

@@ -5,22 +5,26 @@
 #   bulk     TreeprofBulk.stats100k / statsTable100k: snapshot and pstats table of 100,000 nodes
 # Every run uses -prof gc (B/op is exact; time on 2 shared cores is noisy: compare the errors).
 #
-# Usage: benchmarks/stats-ab.sh [--no-build] [request|bulk|all] [JAR...]
+# Usage: benchmarks/stats-ab.sh [--no-build] [--report-only] [request|bulk|all] [JAR...]
 #   --no-build  use the existing target/benchmarks.jar
+#   --report-only  run nothing: print the table of the last run's results (same JAR list)
 #   JAR...      compare these benchmark jars (e.g. one built from main, one from a branch): one fork
 #               of each in turn, 3 rounds, so both see the same load; with no JAR, target/benchmarks.jar
-#               runs 3 forks. Prints one table (mean and 99.9% error over every iteration of the
-#               3 forks, allocation per op) and writes results/stats-ab.json.
+#               runs 3 forks. Prints one table per jar (mean and 99.9% error over every iteration
+#               of the 3 forks, the best iteration, allocation per op) and writes results/stats-ab.json
+#               (each fork's JMH output stays in target/stats-ab/).
 # A jar built from an older commit needs TreeprofRequest.java copied into its tree to have it.
 set -euo pipefail
 cd "$(dirname "$0")"
 JAVA=${JAVA:-java}
 build=1
+report_only=0
 which=all
 jars=()
 for arg in "$@"; do
   case "$arg" in
     --no-build) build=0 ;;
+    --report-only) report_only=1 ;;
     request|bulk|all) which=$arg ;;
     *) jars+=("$arg") ;;
   esac
@@ -31,20 +35,23 @@ case "$which" in
   all) regex='^dev\.treeprof\.benchmarks\.(TreeprofRequest\.|TreeprofBulk\.stats)' ;;
 esac
 mkdir -p results
-rm -f results/stats-ab-*.json
-if [ ${#jars[@]} -eq 0 ]; then
+if [ "$report_only" = 1 ]; then
+  [ ${#jars[@]} -gt 0 ] || jars=(target/benchmarks.jar)
+elif [ ${#jars[@]} -eq 0 ]; then
+  rm -rf target/stats-ab; mkdir -p target/stats-ab
   if [ "$build" = 1 ]; then
     (cd .. && mvn -B -q -pl benchmarks -am -DskipTests package)
   fi
   jars=(target/benchmarks.jar)
-  "$JAVA" -jar target/benchmarks.jar -f 3 -prof gc -rf json -rff results/stats-ab-jar0-r1.json "$regex" \
-    > results/stats-ab-jar0-r1.txt
+  "$JAVA" -jar target/benchmarks.jar -f 3 -prof gc -rf json -rff target/stats-ab/jar0-r1.json "$regex" \
+    > target/stats-ab/jar0-r1.txt
 else
+  rm -rf target/stats-ab; mkdir -p target/stats-ab
   for round in 1 2 3; do
     for i in "${!jars[@]}"; do
       echo "round $round: ${jars[$i]}" >&2
-      "$JAVA" -jar "${jars[$i]}" -f 1 -prof gc -rf json -rff "results/stats-ab-jar$i-r$round.json" "$regex" \
-        > "results/stats-ab-jar$i-r$round.txt"
+      "$JAVA" -jar "${jars[$i]}" -f 1 -prof gc -rf json -rff "target/stats-ab/jar$i-r$round.json" "$regex" \
+        > "target/stats-ab/jar$i-r$round.txt"
     done
   done
 fi
@@ -62,7 +69,7 @@ for i, jar in enumerate(sys.argv[1:]):
     runs = defaultdict(list)
     alloc = defaultdict(list)
     unit = {}
-    for f in sorted(glob.glob(f"results/stats-ab-jar{i}-r*.json")):
+    for f in sorted(glob.glob(f"target/stats-ab/jar{i}-r*.json")):
         for r in json.load(open(f)):
             name = r["benchmark"].rsplit(".", 2)[-2] + "." + r["benchmark"].rsplit(".", 1)[-1]
             params = r.get("params")
@@ -75,13 +82,13 @@ for i, jar in enumerate(sys.argv[1:]):
             if norm:
                 alloc[name].append(norm["score"])
     print(f"\n{jar}:")
-    print(f"  {'benchmark':40} {'mean':>12} {'± error':>10} {'unit':6} {'B/op':>14}  iterations")
+    print(f"  {'benchmark':40} {'mean':>12} {'± error':>10} {'best':>12} {'unit':6} {'B/op':>14}  iterations")
     for name, xs in sorted(runs.items()):
         m = statistics.mean(xs)
         err = t(len(xs) - 1) * statistics.stdev(xs) / math.sqrt(len(xs)) if len(xs) > 1 else float("nan")
         b = statistics.mean(alloc[name]) if alloc[name] else float("nan")
-        print(f"  {name:40} {m:12.3f} {err:10.3f} {unit[name]:6} {b:14.0f}  {len(xs)}")
-        out.append({"jar": jar, "benchmark": name, "mean": m, "error": err, "unit": unit[name],
+        print(f"  {name:40} {m:12.3f} {err:10.3f} {min(xs):12.3f} {unit[name]:6} {b:14.0f}  {len(xs)}")
+        out.append({"jar": jar, "benchmark": name, "mean": m, "error": err, "best": min(xs), "unit": unit[name],
                     "bytesPerOp": b, "iterations": len(xs)})
 with open("results/stats-ab.json", "w") as f:
     json.dump(out, f, indent=2)

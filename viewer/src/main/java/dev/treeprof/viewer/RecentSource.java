@@ -127,9 +127,21 @@ final class RecentSource implements ProfileSource {
         RequestProfile p = recent.get(id).orElse(null);
         if (p == null) {
             throw new NotFound("profile " + id + " is no longer in the recent profiles (the last " + recent.capacity()
-                    + " requests, for " + recent.maxAge() + "): newer requests replaced it or it expired");
+                    + " requests, each kept for " + age(recent.maxAge()) + "): newer requests replaced it or it expired");
         }
         return new Item(p);
+    }
+
+    /** A duration as a reader says it: {@code 1 h}, {@code 90 s}. */
+    static String age(java.time.Duration d) {
+        long s = d.getSeconds();
+        if (s % 3600 == 0 && s > 0) {
+            return s / 3600 + " h";
+        }
+        if (s % 60 == 0 && s > 0) {
+            return s / 60 + " min";
+        }
+        return d.toMillis() % 1000 == 0 ? s + " s" : d.toMillis() + " ms";
     }
 
     static boolean sequenceId(String id) {

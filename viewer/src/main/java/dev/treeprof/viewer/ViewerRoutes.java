@@ -58,7 +58,7 @@ public final class ViewerRoutes {
 
     private final ProfileSource source;
     private final Map<String, byte[]> resources;
-    private final ResponseCache profiles = new ResponseCache(128L << 20);
+    private final ResponseCache profiles;
     /** Callers' JSON being written after its profile was answered, by cache key. */
     private final Map<String, CompletableFuture<byte[]>> convertingCallers = new ConcurrentHashMap<>();
 
@@ -70,9 +70,10 @@ public final class ViewerRoutes {
                 return t;
             });
 
-    private ViewerRoutes(ProfileSource source) {
+    private ViewerRoutes(ProfileSource source, long cacheBytes) {
         this.source = source;
         this.resources = Resources.ALL;
+        this.profiles = new ResponseCache(cacheBytes);
     }
 
     /**
@@ -80,12 +81,13 @@ public final class ViewerRoutes {
      * them ({@code ProfilerHandler.recent()} of the Undertow or Vert.x integration).
      */
     public static ViewerRoutes forRecent(RecentProfiles recent) {
-        return new ViewerRoutes(new RecentSource(recent));
+        // inside someone else's application: a small cache (one request's profile is small)
+        return new ViewerRoutes(new RecentSource(recent), 16L << 20);
     }
 
     /** The viewer of the files an index found. */
     static ViewerRoutes forFiles(ProfileIndex index) {
-        return new ViewerRoutes(index);
+        return new ViewerRoutes(index, 128L << 20);
     }
 
     /** The page's files, read from the jar once. */

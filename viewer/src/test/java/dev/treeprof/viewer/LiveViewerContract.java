@@ -292,7 +292,8 @@ abstract class LiveViewerContract {
                 "/raw/" + oldest.id()}) {
             HttpResponse<String> r = viewer(path);
             assertEquals(404, r.statusCode(), path);
-            assertTrue(r.body().contains("no longer in the recent profiles"), path + ": " + r.body());
+            assertTrue(r.body().contains("profile " + oldest.id() + " is no longer in the recent profiles (the last "
+                    + CAPACITY + " requests, each kept for 1 h)"), path + ": " + r.body());
         }
     }
 
@@ -347,6 +348,11 @@ abstract class LiveViewerContract {
             assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(""), path);
             assertEquals("no-store", r.headers().firstValue("Cache-Control").orElse(""), path);
         }
+        HttpResponse<String> head = HTTP.send(HttpRequest.newBuilder(uri(MOUNT + "/api/list")).header("Cookie", COOKIE)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, head.statusCode());
+        assertEquals("", head.body());
+        assertEquals("nosniff", head.headers().firstValue("X-Content-Type-Options").orElse(""));
     }
 
     @Test

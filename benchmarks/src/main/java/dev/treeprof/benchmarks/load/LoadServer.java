@@ -32,7 +32,11 @@ import java.util.function.Supplier;
  * </ul>
  * {@code GET /_heap} answers the heap in use after a full GC, the recent profiles, the dropped
  * outputs and the profiles ended so far, as {@code used=N recent=N dropped=N ended=N}: the script
- * reads it after the load.
+ * reads it after the load. {@code GET /_stats} answers, without a GC, the process's CPU time, the
+ * bytes allocated by all threads, the CPU time of treeprof's writer threads, the profiles ended
+ * and the outputs dropped so far, as {@code cpu=NANOS alloc=BYTES writer=NANOS ended=N dropped=N}:
+ * read before and after a run, they give CPU and allocation per request and writer CPU per output ({@code benchmarks/ab.sh}), figures that a
+ * noisy shared machine disturbs far less than requests per second.
  *
  * <p>Usage: {@code LoadServer undertow|vertx off|memory|report|prof|sampled PORT DIR}
  */
@@ -103,6 +107,27 @@ public final class LoadServer {
                 r == null ? 0 : r.droppedOutputs(), ended);
     }
 
+    /**
+     * What {@code /_stats} answers: CPU time of the process, bytes allocated by all threads, CPU
+     * time of treeprof's writer threads, profiles ended and outputs dropped, so far.
+     */
+    static String stats() {
+        long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long alloc = threads.getTotalThreadAllocatedBytes();
+        long writer = 0;
+        for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (t != null && t.getThreadName().startsWith("treeprof-writer")) {
+                writer += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        RecentProfiles r = HEAP_REPORT[0] == null ? null : HEAP_REPORT[0].get();
+        long ended = r == null || r.list().isEmpty() ? 0 : Long.parseLong(r.list().get(0).id());
+        return String.format(Locale.ROOT, "cpu=%d alloc=%d writer=%d ended=%d dropped=%d", cpu, alloc, writer, ended,
+                r == null ? 0 : r.droppedOutputs());
+    }
+
     private static ProfilerOptions options(String mode, Path dir) {
         switch (mode) {
             case "off":
@@ -126,6 +151,10 @@ public final class LoadServer {
 
     private static Supplier<RecentProfiles> undertow(ProfilerOptions options, int port) {
         HttpHandler app = ex -> {
+            if (ex.getRequestPath().equals("/_stats")) {
+                ex.getResponseSender().send(stats());
+                return;
+            }
             if (ex.getRequestPath().equals("/_heap")) {
                 ex.dispatch(() -> ex.getResponseSender().send(heap()));
                 return;
@@ -149,6 +178,7 @@ public final class LoadServer {
             router.route().order(Integer.MIN_VALUE).handler(profiled);
         }
         router.get("/_heap").blockingHandler(rc -> rc.response().end(heap()));
+        router.get("/_stats").handler(rc -> rc.response().end(stats()));
         router.get("/*").handler(rc -> rc.response().end(work(rc.request().path())));
         // One server verticle per event loop, as Vert.x applications scale over cores.
         for (int i = 0; i < 2; i++) {

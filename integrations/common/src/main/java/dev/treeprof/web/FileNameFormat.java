@@ -186,12 +186,50 @@ final class FileNameFormat {
     /**
      * Python's {@code format(x, ".Nf")}: the exact binary value rounded half to even, which is
      * what CPython's correctly rounded conversion does ({@code 2.5 -> "2"}, {@code 0.5 -> "0"}).
+     * Every file name formats two numbers, so the usual case avoids {@link BigDecimal}: scaled
+     * by the power of ten (exact in a double for N up to 6), a value whose fraction is clearly
+     * not a half (further from it than the scaling's rounding error) rounds the same way however
+     * it is computed. Values near a half, and values too large for the error bound, take the
+     * exact path.
      */
     static String fixed(double x, int decimals) {
         if (!Double.isFinite(x)) {
             return "0";
         }
+        if (x >= 0 && x < TWO_POW_52) {
+            double scaled = x * POW10[decimals];
+            if (scaled < TWO_POW_52) {
+                double floor = Math.floor(scaled);
+                double frac = scaled - floor; // exact: both are within a factor of two, or floor is 0
+                if (Math.abs(frac - 0.5) > Math.ulp(scaled)) {
+                    return digits((long) floor + (frac > 0.5 ? 1 : 0), decimals);
+                }
+            }
+        }
+        return exact(x, decimals);
+    }
+
+    /** {@link #fixed} by exact decimal arithmetic. */
+    static String exact(double x, int decimals) {
         return new BigDecimal(x).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
+    }
+
+    private static final double TWO_POW_52 = 0x1p52;
+    private static final double[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000};
+
+    /** A non-negative number of units of 10^-decimals, written with that many decimals. */
+    private static String digits(long units, int decimals) {
+        String d = Long.toString(units);
+        if (decimals == 0) {
+            return d;
+        }
+        StringBuilder b = new StringBuilder(d.length() + decimals + 2);
+        for (int pad = decimals + 1 - d.length(); pad > 0; pad--) {
+            b.append('0');
+        }
+        b.append(d);
+        b.insert(b.length() - decimals, '.');
+        return b.toString();
     }
 
     /**

@@ -63,11 +63,16 @@ final class FileRetention {
             Map.Entry<Path, Long> eldest = it.next();
             it.remove();
             totalBytes -= eldest.getValue();
-            try {
-                Files.deleteIfExists(eldest.getKey());
-            } catch (IOException | RuntimeException e) {
-                deleteFailures.failed("could not delete old profile " + eldest.getKey(), e);
-            }
+            delete(eldest.getKey());
+        }
+    }
+
+    /** Deletes an old profile, with one {@code unlink} as a rule. */
+    private void delete(Path file) {
+        try {
+            ProfileFiles.delete(file);
+        } catch (IOException | RuntimeException e) {
+            deleteFailures.failed("could not delete old profile " + file, e);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.treeprof.web.internal.Warnings;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
@@ -14,7 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes request profiles into the profile directory: through a temporary sibling (so no reader
  * sees half a file), placed under its safe name without ever replacing an existing file, then
- * trimmed to the retention bounds. Files get the process's normal permissions (the umask
+ * trimmed to the retention bounds. With the default writer a file costs six system calls: create
+ * the temporary file, one write, close, link it under its name, unlink the temporary name, and
+ * (once the directory is full) unlink the oldest file; the directory is checked only for the
+ * first file and after a failure. Files get the process's normal permissions (the umask
  * applies), like Python's.
  */
 final class ProfileFiles {
@@ -28,6 +32,11 @@ final class ProfileFiles {
     private final ProfilerOptions options;
     private final FileRetention retention;
     private final Warnings failures = new Warnings(LOG);
+    /**
+     * Whether the directory was found (or made) and nothing failed since: then a file is written
+     * without asking the file system about the directory first. Any failure clears it.
+     */
+    private volatile boolean directoryReady;
 
     ProfileFiles(Path dir, ProfilerOptions options) {
         this.dir = dir;
@@ -51,23 +60,74 @@ final class ProfileFiles {
     }
 
     private Path writeFile(RequestInfo request, Stats stats) throws IOException {
-        prepareDirectory();
+        if (!directoryReady) {
+            prepareDirectory();
+            directoryReady = true;
+        }
         String name = options.fileNameFormat().fileName(request);
         Path target = SafeFileNames.resolveInside(dir, name);
-        // The temporary name keeps the final name's extension, which picks the dump format.
-        Path temp = SafeFileNames.resolveInside(dir, TEMP_PREFIX + randomHex() + "-" + name);
+        // The temporary name keeps the final name's extension, which picks the dump format; the
+        // name was checked to be a plain file name of the directory, and the prefix is plain too.
+        Path temp = target.resolveSibling(TEMP_PREFIX + randomHex() + "-" + name);
         try {
-            options.profileWriter().write(stats, temp);
-            Path placed = place(temp, target);
-            retention.written(placed, Files.size(placed));
-            return placed;
-        } finally {
+            long size;
             try {
-                Files.deleteIfExists(temp);
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("treeprof could not delete {}: {}", temp, e.toString());
+                size = writeTemp(stats, temp);
+            } catch (IOException e) {
+                if (Files.isDirectory(dir)) {
+                    throw e;
+                }
+                // The directory went away since it was checked (deleted while serving, or replaced):
+                // make it again and write once more, or fail saying what is wrong with it.
+                directoryReady = false;
+                deleteTemp(temp);
+                prepareDirectory();
+                directoryReady = true;
+                size = writeTemp(stats, temp);
             }
+            Path placed = place(temp, target);
+            retention.written(placed, size);
+            return placed;
+        } catch (IOException | RuntimeException e) {
+            directoryReady = false; // check the directory again before the next file: the failure may be its own
+            throw e;
+        } finally {
+            deleteTemp(temp);
         }
+    }
+
+    /**
+     * Removes the temporary name (the file lives on under its final name once linked). One
+     * {@code unlink}: {@link Files#deleteIfExists} would first {@code lstat} the name as well.
+     */
+    private static void deleteTemp(Path temp) {
+        try {
+            delete(temp);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("treeprof could not delete {}: {}", temp, e.toString());
+        }
+    }
+
+    /**
+     * Deletes a file if it exists, with a single {@code unlink} on the default file system
+     * ({@link Files#deleteIfExists} asks {@code lstat} first); only a failed unlink of a name that
+     * is still there asks the file system again, for the reason to report.
+     */
+    static void delete(Path file) throws IOException {
+        if (file.getFileSystem() == FileSystems.getDefault() && file.toFile().delete()) {
+            return;
+        }
+        Files.deleteIfExists(file);
+    }
+
+    /** Writes the temporary file; its size in bytes. */
+    private long writeTemp(Stats stats, Path temp) throws IOException {
+        ProfileWriter writer = options.profileWriter();
+        if (writer instanceof DumpStatsWriter) {
+            return ((DumpStatsWriter) writer).writeNew(stats, temp);
+        }
+        writer.write(stats, temp);
+        return Files.size(temp);
     }
 
     /** Creates the directory if needed; a failure names its real cause and the directory configured. */

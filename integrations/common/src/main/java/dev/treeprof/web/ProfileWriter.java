@@ -1,10 +1,7 @@
 package dev.treeprof.web;
 
 import dev.treeprof.Stats;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -30,21 +27,6 @@ public interface ProfileWriter {
      * {@code .folded}/{@code .collapsed}, {@code .pb.gz}/{@code .pprof} (pprof).
      */
     static ProfileWriter dumpStats() {
-        return (stats, file) -> {
-            String format = formatOf(file.getFileName().toString());
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-                stats.dumpStats(out, format);
-            }
-        };
-    }
-
-    /** The dump format the file name's extension asks for. */
-    private static String formatOf(String name) {
-        String format = SafeFileNames.dumpFormat(name);
-        if (format == null) {
-            throw new IllegalArgumentException("no dump format for " + name + ": use .prof, .json, .speedscope.json, "
-                    + ".trace.json, .folded, .collapsed, .pb.gz or .pprof");
-        }
-        return format;
+        return DumpStatsWriter.INSTANCE;
     }
 }

@@ -235,7 +235,7 @@ public final class ProfiledRequest {
         }
         this.status = status;
         if (attributes != null && !attributes.isEmpty()) {
-            this.attributes = Map.copyOf(attributes);
+            this.attributes = copyOf(attributes);
         }
         leave();
         return result;
@@ -266,10 +266,24 @@ public final class ProfiledRequest {
         end();
     }
 
+    /**
+     * The caller's attributes as they are now, in their order, without null keys or values (which
+     * {@link Map#copyOf} would throw for, and which the profile leaves out); never handed out.
+     */
+    private static Map<String, String> copyOf(Map<String, String> attributes) {
+        java.util.LinkedHashMap<String, String> m = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, String> e : attributes.entrySet()) {
+            if (e.getKey() != null && e.getValue() != null) {
+                m.put(e.getKey(), e.getValue());
+            }
+        }
+        return m;
+    }
+
     private static Map<String, String> withError(Map<String, String> attributes, String error) {
         java.util.LinkedHashMap<String, String> m = new java.util.LinkedHashMap<>(attributes);
         m.putIfAbsent(ERROR, error);
-        return Map.copyOf(m);
+        return m;
     }
 
     /** The one end of the profile. */

@@ -107,6 +107,26 @@ public final class RequestInfo {
     }
 
     /**
+     * This request with the non-null entries of {@code more} added to its attributes, in one
+     * copy (a request ends with a few attributes; {@link #withAttribute} per entry would copy the
+     * map once per entry). This request itself when there is nothing to add.
+     */
+    RequestInfo withAttributes(Map<String, String> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        Map<String, String> m = new LinkedHashMap<>(attributes);
+        for (Map.Entry<String, String> e : more.entrySet()) {
+            if (e.getKey() != null && e.getValue() != null) {
+                m.put(e.getKey(), e.getValue());
+            }
+        }
+        return m.size() == attributes.size() && m.equals(attributes) ? this
+                : new RequestInfo(method, path, startEpochMillis, startNanos, status, elapsedNanos, threadNames,
+                        Collections.unmodifiableMap(m));
+    }
+
+    /**
      * This request, finished. {@link RequestProfiling} makes this copy itself; public for tests
      * and for callers that build file names or metadata outside the lifecycle.
      *

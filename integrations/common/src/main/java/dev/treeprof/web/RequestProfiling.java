@@ -164,12 +164,7 @@ public final class RequestProfiling {
             } catch (RuntimeException e) {
                 endFailures.failed("could not stop the profiler of " + request, e);
             }
-            RequestInfo ended = request.finished(status, elapsed, List.of());
-            for (Map.Entry<String, String> e : attributes.entrySet()) {
-                if (e.getKey() != null && e.getValue() != null) {
-                    ended = ended.withAttribute(e.getKey(), e.getValue());
-                }
-            }
+            RequestInfo ended = request.finished(status, elapsed, List.of()).withAttributes(attributes);
             long seq = sequence.incrementAndGet();
             profile = new RequestProfile(Long.toString(seq), seq, ended, handle.profiler(), result);
             recent.add(profile);

@@ -58,7 +58,10 @@ public final class SafeFileNames {
         }
         int q = requestPath.indexOf('?');
         String p = q >= 0 ? requestPath.substring(0, q) : requestPath;
-        p = ENCODED_SEPARATOR.matcher(p).replaceAll("/").replace('\\', '/');
+        if (p.indexOf('%') >= 0) {
+            p = ENCODED_SEPARATOR.matcher(p).replaceAll("/");
+        }
+        p = p.replace('\\', '/');
         int from = 0;
         int to = p.length();
         while (from < to && p.charAt(from) == '/') {
@@ -189,8 +192,13 @@ public final class SafeFileNames {
         return UNIQUE_SUFFIX.matcher(stem).replaceFirst("") + ext;
     }
 
+    /** Appends s with each code point outside {@code [A-Za-z0-9._-]} replaced by one {@code _}. */
     private static void appendSafe(StringBuilder b, String s) {
-        s.codePoints().forEach(cp -> b.append(safe(cp) ? (char) cp : '_'));
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            b.append(safe(cp) ? (char) cp : '_');
+            i += Character.charCount(cp);
+        }
     }
 
     /**

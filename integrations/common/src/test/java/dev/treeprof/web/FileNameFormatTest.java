@@ -41,6 +41,27 @@ class FileNameFormatTest {
     }
 
     @Test
+    void theQuickPathOfFixedAgreesWithExactDecimalArithmetic() {
+        // Request durations in ms, epoch seconds with their fractions, ties and near-ties at every
+        // number of decimals: the shortcut must give exactly what BigDecimal gives.
+        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        List<Double> values = new java.util.ArrayList<>(List.of(0.0, 0.5, 1.5, 2.5, 0.125, 0.375, 1e-7, 0.0049999999999999,
+                0.005, 0.015, 1.005, 2.675, 1699999999.5, 1764230400.123456, 4503599627370495.5, 9.5e15, 1e300));
+        for (int i = 0; i < 20_000; i++) {
+            values.add(random.nextDouble() * 1000);                        // elapsed ms
+            values.add(1.7e9 + random.nextLong(300_000_000_000L) / 1000.0); // epoch seconds of epoch millis
+            values.add(random.nextInt(100_000) / 8.0);                       // exact halves and eighths: ties
+            values.add(Math.nextUp(random.nextInt(10_000) + 0.5));
+            values.add(Math.nextDown(random.nextInt(10_000) + 0.5));
+        }
+        for (double v : values) {
+            for (int d = 0; d <= 6; d++) {
+                assertEquals(FileNameFormat.exact(v, d), FileNameFormat.fixed(v, d), v + " with " + d + " decimals");
+            }
+        }
+    }
+
+    @Test
     void werkzeugSpecsAndLiterals() {
         FileNameFormat f = FileNameFormat.compile("{method}-{path}-{elapsed:.0f}ms-{elapsed:.2f}.json");
         RequestInfo r = request("GET", "/x", 2_500_000);

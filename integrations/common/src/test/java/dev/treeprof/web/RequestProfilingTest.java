@@ -475,6 +475,61 @@ class RequestProfilingTest {
     }
 
     @Test
+    void defaultWriterNeverOpensANameThatExistsNorFollowsALinkThere() throws Exception {
+        RequestProfiling profiling = new RequestProfiling(ProfilerOptions.builder().noOutput().build());
+        Stats stats = serve(profiling, "GET", "/", RequestProfilingTest::flaskRequest).stats();
+        Path existing = Files.writeString(tmp.resolve("existing.prof"), "keep");
+        Path victim = Files.writeString(tmp.resolve("victim.txt"), "keep too");
+        Path link = Files.createSymbolicLink(tmp.resolve("link.prof"), victim);
+        for (Path taken : List.of(existing, link)) {
+            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                    () -> ProfileWriter.dumpStats().write(stats, taken));
+            assertTrue(e instanceof java.nio.file.FileAlreadyExistsException, e.toString());
+        }
+        assertEquals("keep", Files.readString(existing));
+        assertEquals("keep too", Files.readString(victim));
+    }
+
+    @Test
+    void retentionCountsTheBytesTheDefaultWriterPutOnDisk() throws Exception {
+        Path probe = tmp.resolve("probe");
+        RequestProfiling one = new RequestProfiling(ProfilerOptions.builder().noOutput().profileDir(probe).build());
+        long size = Files.size(serve(one, "GET", "/s", () -> Profile.scope(HANDLER).close()).file().orElseThrow());
+        // Room for two files of about that size (their metadata differs by a few digits), not three.
+        Path dir = tmp.resolve("sized");
+        RequestProfiling profiling = new RequestProfiling(ProfilerOptions.builder().noOutput().profileDir(dir)
+                .maxTotalBytes(size * 5 / 2).build());
+        List<Path> written = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            written.add(serve(profiling, "GET", "/s", () -> Profile.scope(HANDLER).close()).file().orElseThrow());
+        }
+        assertEquals(Set.of(written.get(3).getFileName().toString(), written.get(4).getFileName().toString()),
+                Set.copyOf(names(dir)));
+    }
+
+    @Test
+    void aDirectoryThatStopsBeingOneIsReportedAndUsedAgainOnceBack() throws Exception {
+        Path dir = tmp.resolve("flaky");
+        RequestProfiling profiling = new RequestProfiling(ProfilerOptions.builder().noOutput().profileDir(dir).build());
+        RequestProfile first = serve(profiling, "GET", "/1", () -> Profile.scope(HANDLER).close());
+        assertTrue(first.file().isPresent(), first.fileError().orElse(""));
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.collect(Collectors.toList())) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(dir);
+        Files.writeString(dir, "not a directory");
+        RequestProfile failed = serve(profiling, "GET", "/2", () -> Profile.scope(HANDLER).close());
+        assertTrue(failed.file().isEmpty());
+        assertTrue(failed.fileError().orElseThrow().contains("not a directory"), failed.fileError().orElseThrow());
+        assertEquals("not a directory", Files.readString(dir));
+        Files.delete(dir);
+        RequestProfile back = serve(profiling, "GET", "/3", () -> Profile.scope(HANDLER).close());
+        assertTrue(Files.isRegularFile(back.file().orElseThrow()), back.fileError().orElse(""));
+    }
+
+    @Test
     void executorMovesTheWorkOffTheCallingThread() throws Exception {
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "profile-writer"));
         try {

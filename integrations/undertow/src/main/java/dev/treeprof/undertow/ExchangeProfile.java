@@ -170,15 +170,19 @@ final class ExchangeProfile implements ExchangeCompletionListener {
     @Override
     public void exchangeEvent(HttpServerExchange ex, NextListener nextListener) {
         int status = RequestInfo.UNKNOWN_STATUS;
-        Map<String, String> attributes = new LinkedHashMap<>();
+        Map<String, String> attributes = Map.of(); // most requests have none: no map made for them
         try {
             status = ex.getStatusCode();
             Throwable t = ex.getAttachment(DefaultResponseListener.EXCEPTION);
             if (t != null) {
+                attributes = new LinkedHashMap<>();
                 attributes.put(ERROR_ATTRIBUTE, t.toString());
             }
             PathTemplateMatch route = ex.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
             if (route != null && route.getMatchedTemplate() != null) {
+                if (attributes.isEmpty()) {
+                    attributes = new LinkedHashMap<>();
+                }
                 attributes.put(RequestInfo.META_ROUTE, route.getMatchedTemplate());
             }
             // Undertow's connection may run its next read through the dispatch executor (pipelined

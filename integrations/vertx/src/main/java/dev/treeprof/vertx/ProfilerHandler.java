@@ -140,19 +140,23 @@ public final class ProfilerHandler implements Handler<RoutingContext> {
 
     private static void ended(RoutingContext rc, VertxProfiling.Active active, AsyncResult<Void> ar) {
         int status = RequestInfo.UNKNOWN_STATUS;
-        Map<String, String> attributes = new LinkedHashMap<>();
+        Map<String, String> attributes = Map.of();
         try {
             HttpServerResponse response = rc.response();
             if (response.ended()) {
                 status = response.getStatusCode();
             }
-            if (ar.failed()) {
-                attributes.put(VertxProfiling.ERROR, describe(ar.cause()));
-            }
+            String error = ar.failed() ? describe(ar.cause()) : null;
             Route route = rc.currentRoute();
             String path = route == null ? null : route.getPath();
-            if (path != null) {
-                attributes.put(VertxProfiling.ROUTE, path);
+            if (error != null) {
+                attributes = new LinkedHashMap<>();
+                attributes.put(VertxProfiling.ERROR, error);
+                if (path != null) {
+                    attributes.put(VertxProfiling.ROUTE, path);
+                }
+            } else if (path != null) {
+                attributes = Map.of(VertxProfiling.ROUTE, path); // the usual end: one entry, no map to fill
             }
         } catch (RuntimeException e) {
             LOG.debug("treeprof could not read the end of {}: {}", active.request(), e.toString());

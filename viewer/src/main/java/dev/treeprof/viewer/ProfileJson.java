@@ -17,24 +17,34 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns {@link Stats} and their call trees into the JSON the viewer's page draws. The layout
- * (version {@value #VERSION}):
+ * Turns {@link Stats} and their call trees into the JSON the viewer's page draws, in two parts.
+ * The profile (version {@value #VERSION}):
  *
  * <pre>{@code
- * {"version": 1, "sources": ["GET.orders.json"], "exact": true,
+ * {"version": 2, "sources": ["GET.orders.json"], "exact": true,
  *  "metadata": {"request.method": "GET", ...}, "startMillis": 0, "durationNanos": 0,
  *  "totalCalls": 20, "primitiveCalls": 14, "totalTime": 0.124,
  *  "functions": [[file, line, name, label], ...],
- *  "rows": [[function, calls, primitiveCalls, tottime, cumtime,
- *            [[caller, calls, primitiveCalls, tottimeNanos, cumtimeNanos], ...]], ...],
+ *  "rows": [[function, calls, primitiveCalls, tottime, cumtime], ...],
  *  "threads": [{"name": "main", "function": [...], "calls": [...], "total": [...], "own": [...],
  *               "size": [...]}]}
  * }</pre>
  *
+ * and the rows' callers ({@link #writeCallers}), which the page fetches after its first paint:
+ * a large profile's caller pairs are nearly half of its JSON and only a selected function's are
+ * shown:
+ *
+ * <pre>{@code
+ * {"version": 2, "callers": [[[caller, calls, primitiveCalls, tottimeNanos, cumtimeNanos], ...], ...]}
+ * }</pre>
+ *
+ * one list per row, in the rows' order, functions numbered as in the profile's "functions" (which
+ * lists every caller, so both parts agree however the trees add names).
+ *
  * Rows keep the stats' own order (pstats' order before any sort, which the page's sorting keeps
- * for ties), their times in seconds exactly as pstats holds them. Each row lists its callers with
- * the pair's numbers (times rounded to nanoseconds, which keeps a large profile's many pairs
- * short); the callees are the same pairs seen from the other side, so the page derives them.
+ * for ties), their times in seconds exactly as pstats holds them. The pairs' times are rounded to
+ * nanoseconds, which keeps a large profile's many pairs short; the callees are the same pairs
+ * seen from the other side, so the page derives them.
  * Threads are the recorded trees, nodes in pre-order with their subtree sizes, times in
  * nanoseconds, node 0 the synthetic root. For stats without trees (a flat {@code .prof}) one tree
  * is rebuilt from the caller pairs and {@code exact} is false: its per-path times are estimates.
@@ -42,7 +52,7 @@ import java.util.Map;
 public final class ProfileJson {
 
     /** The version of the layout above. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     /** The thread name of a tree rebuilt from caller pairs. */
     public static final String ESTIMATED_THREAD = "estimated from caller pairs";
@@ -65,10 +75,29 @@ public final class ProfileJson {
         }
     }
 
-    static void write(Stats stats, List<String> sources, JsonGenerator g) throws IOException {
+    /**
+     * Writes the callers of the stats' rows, the second part of the page's JSON (see above).
+     */
+    public static void writeCallers(Stats stats, OutputStream out) throws IOException {
         List<StatsRow> rows = stats.rows();
         Map<ScopeName, Integer> index = new HashMap<>();
-        List<ScopeName> functions = new ArrayList<>();
+        numberRowsAndCallers(rows, index, new ArrayList<>());
+        try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.writeStartObject();
+            g.writeNumberField("version", VERSION);
+            g.writeArrayFieldStart("callers");
+            for (StatsRow r : rows) {
+                writePairs(g, r.callers(), index);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+    }
+
+    /** Numbers the root, then each row's function and its callers, as both parts number them. */
+    private static java.util.function.ToIntFunction<ScopeName> numberRowsAndCallers(List<StatsRow> rows,
+            Map<ScopeName, Integer> index, List<ScopeName> functions) {
         java.util.function.ToIntFunction<ScopeName> indexOf = n -> index.computeIfAbsent(n, k -> {
             functions.add(k);
             return functions.size() - 1;
@@ -78,6 +107,14 @@ public final class ProfileJson {
             indexOf.applyAsInt(r.function());
             r.callers().keySet().forEach(indexOf::applyAsInt);
         }
+        return indexOf;
+    }
+
+    static void write(Stats stats, List<String> sources, JsonGenerator g) throws IOException {
+        List<StatsRow> rows = stats.rows();
+        Map<ScopeName, Integer> index = new HashMap<>();
+        List<ScopeName> functions = new ArrayList<>();
+        java.util.function.ToIntFunction<ScopeName> indexOf = numberRowsAndCallers(rows, index, functions);
         CallTree tree = stats.callTree();
         List<String> threadNames = new ArrayList<>();
         List<TreeArrays> trees = new ArrayList<>();
@@ -128,7 +165,6 @@ public final class ProfileJson {
             g.writeNumber(r.primitiveCalls());
             g.writeNumber(r.tottime());
             g.writeNumber(r.cumtime());
-            writePairs(g, r.callers(), index);
             g.writeEndArray();
         }
         g.writeEndArray();

@@ -14,6 +14,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The viewer's HTTP routes, written once for every server: the standalone {@link ViewerServer},
@@ -22,7 +31,7 @@ import java.util.TreeSet;
  * below the mount point and a query string; the answer a {@link ViewerResponse}.
  *
  * <p>The routes, relative to the mount point: the page ({@code /}, {@code /static/...}),
- * {@code /api/list[?since=version]}, {@code /api/profile?f=id[&f=id...]},
+ * {@code /api/list[?since=version]}, {@code /api/profile?f=id[&f=id...][&part=callers]},
  * {@code /api/download?format=prof|json|speedscope|folded&f=id...} and {@code /raw/id}. Profiles are
  * found only by the ids their source listed; anything else is a 404.
  *
@@ -50,6 +59,16 @@ public final class ViewerRoutes {
     private final ProfileSource source;
     private final Map<String, byte[]> resources;
     private final ResponseCache profiles;
+    /** Callers' JSON being written after its profile was answered, by cache key. */
+    private final Map<String, CompletableFuture<byte[]>> convertingCallers = new ConcurrentHashMap<>();
+
+    /** Writes callers' JSON in the background; its one thread ends when idle (nothing to close). */
+    private static final ExecutorService CONVERTER = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "treeprof-viewer-callers");
+                t.setDaemon(true);
+                return t;
+            });
 
     private ViewerRoutes(ProfileSource source, long cacheBytes) {
         this.source = source;
@@ -194,9 +213,20 @@ public final class ViewerRoutes {
         for (ProfileSource.Item e : found) {
             key.append(e.cacheKey()).append('\n');
         }
-        byte[] cached = profiles.get(key.toString());
+        // part=callers: the rows' caller pairs, which the page fetches after its first paint
+        boolean callers = "callers".equals(first(query, "part"));
+        String callersKey = key + "callers";
+        byte[] cached = profiles.get(callers ? callersKey : key.toString());
         if (cached != null) {
             return json(200, cached);
+        }
+        CompletableFuture<byte[]> converting = callers ? convertingCallers.get(callersKey) : null;
+        if (converting != null) {
+            try {
+                return json(200, converting.join());
+            } catch (CompletionException | CancellationException e) {
+                // converted afresh below
+            }
         }
         Stats stats;
         try {
@@ -210,11 +240,41 @@ public final class ViewerRoutes {
         for (ProfileSource.Item e : found) {
             names.add(e.name());
         }
+        if (callers) {
+            byte[] pairs = callersJson(stats);
+            profiles.put(callersKey, pairs);
+            return json(200, pairs);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ProfileJson.write(stats, names, out);
         byte[] json = out.toByteArray();
         profiles.put(key.toString(), json);
+        // the callers from the same load, written while this answer travels and the page draws:
+        // the page's request for them after its first paint waits for this, not for another load
+        CompletableFuture<byte[]> pairs = new CompletableFuture<>();
+        convertingCallers.put(callersKey, pairs);
+        try {
+            CONVERTER.execute(() -> {
+                try {
+                    byte[] b = callersJson(stats);
+                    profiles.put(callersKey, b);
+                    pairs.complete(b);
+                } catch (IOException | RuntimeException e) {
+                    pairs.completeExceptionally(e);
+                } finally {
+                    convertingCallers.remove(callersKey, pairs);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            convertingCallers.remove(callersKey, pairs);
+        }
         return json(200, json);
+    }
+
+    private static byte[] callersJson(Stats stats) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ProfileJson.writeCallers(stats, out);
+        return out.toByteArray();
     }
 
     private ViewerResponse download(Map<String, List<String>> query) throws IOException {

@@ -237,6 +237,11 @@ abstract class LiveViewerContract {
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         ProfileJson.write(work.stats(), List.of("request-" + work.id()), expected);
         assertEquals(expected.toString(StandardCharsets.UTF_8), r.body(), "the page gets the kept stats, tree and all");
+        ByteArrayOutputStream callers = new ByteArrayOutputStream();
+        ProfileJson.writeCallers(work.stats(), callers);
+        HttpResponse<String> pairs = viewer("/api/profile?f=" + work.id() + "&part=callers");
+        assertEquals(200, pairs.statusCode(), pairs.body());
+        assertEquals(callers.toString(StandardCharsets.UTF_8), pairs.body(), "and its caller pairs");
         JsonNode p = JSON.readTree(r.body());
         assertTrue(p.get("exact").asBoolean(), "the recorded call tree, not one estimated from pairs");
         assertEquals("/work", p.get("metadata").get("request.path").asText());
@@ -259,6 +264,20 @@ abstract class LiveViewerContract {
         assertEquals(200, raw.statusCode());
         Stats back = Stats.load(Files.write(tmp.resolve("raw.json"), raw.body()));
         assertEquals(work.stats().callTree(), back.callTree());
+    }
+
+    @Test
+    void profilesMergeAsPstatsAddsThem() throws Exception {
+        RequestProfile two = request("/work?n=2", 200);
+        RequestProfile three = request("/work?n=3", 200);
+        JsonNode merged = viewerJson("/api/profile?f=" + two.id() + "&f=" + three.id());
+        assertEquals(two.stats().totalCalls() + three.stats().totalCalls(), merged.get("totalCalls").asLong());
+        assertEquals(List.of("request-" + two.id(), "request-" + three.id()),
+                List.of(merged.get("sources").get(0).asText(), merged.get("sources").get(1).asText()));
+        assertEquals(5, two.stats().add(three.stats()).row(STEP.label()).totalCalls());
+        HttpResponse<String> download = viewer("/api/download?format=json&f=" + two.id() + "&f=" + three.id());
+        assertEquals(200, download.statusCode());
+        assertTrue(download.headers().firstValue("Content-Disposition").orElse("").contains("merged-2.json"));
     }
 
     @Test

@@ -74,7 +74,7 @@ class ProfileIndexTest {
             assertSame(one, index.listJson(), "unchanged index, same bytes");
             Fixtures.write(Fixtures.ordersB(), dir.resolve("GET.orders.2.json"));
             index.refresh(0);
-            byte[] two = index.listJson();
+            byte[] two = waitComplete(index);
             assertNotSame(one, two);
             String text = new String(two, StandardCharsets.UTF_8);
             assertTrue(text.contains("\"name\":\"GET.orders.2.json\"") && text.contains("\"version\":" + index.version()), text);
@@ -83,8 +83,13 @@ class ProfileIndexTest {
 
     private static byte[] waitComplete(ProfileIndex index) throws Exception {
         for (int i = 0; i < 300; i++) {
+            // complete, and the loader's last version bump (just after its summary) is done
+            long v = index.version();
             if (index.complete()) {
-                return index.listJson();
+                Thread.sleep(100);
+                if (index.version() == v) {
+                    return index.listJson();
+                }
             }
             Thread.sleep(20);
         }

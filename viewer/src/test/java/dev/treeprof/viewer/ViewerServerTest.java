@@ -225,6 +225,34 @@ class ViewerServerTest {
     }
 
     @Test
+    void theRowsCallersAreTheProfilesSecondPart() throws Exception {
+        for (String id : new String[] {"0/GET.orders.2.json", "0/recursion.prof"}) {
+            JsonNode p = json("/api/profile?f=" + id);
+            JsonNode c = json("/api/profile?f=" + id + "&part=callers");
+            assertEquals(p.get("rows").size(), c.get("callers").size(), "one list per row");
+            Stats stats = Stats.load(dir.resolve(id.substring(2)));
+            int pairs = 0;
+            for (int i = 0; i < p.get("rows").size(); i++) {
+                JsonNode row = p.get("rows").get(i);
+                assertEquals(5, row.size(), "a row without its callers: " + row);
+                StatsRow expected = stats.rows().get(i);
+                assertEquals(expected.label(), p.get("functions").get(row.get(0).asInt()).get(3).asText());
+                List<String> want = new ArrayList<>();
+                expected.callers().forEach((name, cs) -> want.add(name.label() + " " + cs.totalCalls() + "/" + cs.primitiveCalls()
+                        + " " + Math.round(cs.tottime() * 1e9) + " " + Math.round(cs.cumtime() * 1e9)));
+                List<String> got = new ArrayList<>();
+                for (JsonNode pair : c.get("callers").get(i)) {
+                    got.add(p.get("functions").get(pair.get(0).asInt()).get(3).asText() + " " + pair.get(1).asLong() + "/"
+                            + pair.get(2).asLong() + " " + pair.get(3).asLong() + " " + pair.get(4).asLong());
+                }
+                assertEquals(want, got, expected.label());
+                pairs += got.size();
+            }
+            assertTrue(pairs > 0, id);
+        }
+    }
+
+    @Test
     void aFlatFileGetsATreeEstimatedFromCallerPairs() throws Exception {
         JsonNode p = json("/api/profile?f=0/recursion.prof");
         assertFalse(p.get("exact").asBoolean());

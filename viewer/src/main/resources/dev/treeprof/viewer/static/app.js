@@ -132,7 +132,9 @@
       const viewH = Math.max(wrap.clientHeight, Math.min(window.innerHeight, 2000));
       if (rowH && (rowH !== v.rowH || headH !== v.headH || viewH !== v.viewH)) {
         v.rowH = rowH; v.headH = headH; v.viewH = viewH;
-        v.render(true);
+        // the rows made stay if they still cover the view: only their place changes
+        place();
+        v.render(false);
       }
     };
     // scrolls row k into view if it is not (as scrollIntoView's 'nearest')
@@ -244,7 +246,7 @@
     p.label = p.functions.map(f => f[3]);
     p.rowObjs = p.rows.map((r, i) => ({
       i, fn: r[0], file: p.functions[r[0]][0], line: p.functions[r[0]][1], name: p.functions[r[0]][2],
-      label: p.functions[r[0]][3], nc: r[1], cc: r[2], tt: r[3], ct: r[4], callers: r[5]
+      label: p.functions[r[0]][3], nc: r[1], cc: r[2], tt: r[3], ct: r[4], callers: null
     }));
     p.rowByFn = new Map(p.rowObjs.map(r => [r.fn, r]));
     p.trees = p.threads.map(t => makeTree(t.name, t.function, t.calls, t.total, t.own, t.size));
@@ -258,7 +260,7 @@
 
   // what each function called: the callers' pairs seen from the other side, indexed once
   function calleesOf(p, fn) {
-    if (!p.callees) {
+    if (!p.callees && p.rowObjs.every(r => r.callers)) {
       p.callees = new Map();
       for (const r of p.rowObjs) {
         for (const [c, nc, cc, tt, ct] of r.callers) {
@@ -267,7 +269,23 @@
         }
       }
     }
-    return p.callees.get(fn) || [];
+    return (p.callees && p.callees.get(fn)) || [];
+  }
+
+  // The rows' callers, the profile's second part: nearly half of a large profile's JSON, needed
+  // only once a function is selected, so fetched after the first paint (or at the first selection).
+  // Resolves true once every row has its callers.
+  function loadCallers(p) {
+    if (!p.callersLoaded) {
+      p.callersLoaded = getJson('api/profile?' + idsQuery(p.ids) + '&part=callers').then(c => {
+        if (!c.callers || c.callers.length !== p.rowObjs.length) throw new Error('the profile changed on the server: reload the page');
+        p.rowObjs.forEach((r, i) => { r.callers = c.callers[i]; });
+        p.callees = null;
+        return true;
+      });
+      p.callersLoaded.catch(() => { p.callersLoaded = null; });
+    }
+    return p.callersLoaded;
   }
 
   const cache = new Map();
@@ -277,6 +295,7 @@
       const pr = getJson('api/profile?' + idsQuery(ids)).then(p => {
         timings.fetchedMs = performance.now();
         const prepared = prepareProfile(p);
+        prepared.ids = ids.slice();
         timings.preparedMs = performance.now();
         return prepared;
       });
@@ -841,6 +860,14 @@
       clear(panel);
       const row = prof.rowByFn.get(S.sel);
       if (!row) { panel.appendChild(el('p', { class: 'muted', text: 'Select a row or click a frame to see its callers and callees.' })); return; }
+      if (!row.callers) {
+        // the callers are still on their way: the panel is made once they are in
+        const sel = S.sel;
+        panel.appendChild(el('p', { class: 'muted', id: 'callers-loading', text: 'Loading the callers of ' + row.label + '…' }));
+        loadCallers(prof).then(() => { if (current === S && S.sel === sel) renderPanel(); },
+          e => { if (current === S && S.sel === sel) { clear(panel); panel.appendChild(el('p', { class: 'error', text: String(e.message || e) })); } });
+        return;
+      }
       panel.appendChild(el('h3', { id: 'sel-name', text: row.label }));
       panel.appendChild(el('div', { class: 'meta', id: 'sel-stats' }, 'ncalls ', el('b', { text: fmtCalls(row.nc, row.cc) }),
         ' tottime ', el('b', { text: fmtSec(row.tt) }), ' cumtime ', el('b', { text: fmtSec(row.ct) })));
@@ -906,10 +933,10 @@
     renderPanel();
     timings.tableMs = performance.now();
     redraw();
-    S.onResize = () => { redraw(); S.table.render(false); };
-    // the callees index (every caller pair turned around) is only needed once a function is
-    // selected: made after the first paint, so the first click does not wait for it
-    afterPaint(() => calleesOf(prof, -1));
+    S.onResize = () => { redraw(); S.table.measure(); };
+    // the callers, and the callees index (every caller pair turned around), are only needed once
+    // a function is selected: fetched and made after the first paint, so it does not wait for them
+    afterPaint(() => loadCallers(prof).then(() => calleesOf(prof, -1), () => { /* shown when a row is selected */ }));
   }
 
   function tipFor(S, i) {

@@ -126,7 +126,8 @@ public final class Dumps {
         Path tmp = createTemporary(file, dir, target.getFileName().toString());
         boolean done = false;
         try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.WRITE), 1 << 16)) {
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE)) {
+                // write(stats, out, format) buffers what needs it
                 write(stats, out, format);
             } catch (IOException e) {
                 // the file system's message names the temporary file: name the user's file instead

@@ -54,7 +54,10 @@ public final class TreeProfiler implements Profiler {
 
     private volatile Registry registry = new Registry(0);
     private final Object lock = new Object();
-    /** Trees of ended threads, folded by thread name; guarded by lock. */
+    /**
+     * Trees of ended threads, folded by thread name; guarded by lock. Made when a thread first
+     * ends: a web request's profiler (one per request) almost never sees one.
+     */
     private EndedThreads ended;
     private int pruneThreshold = MIN_PRUNE_THRESHOLD;
     private volatile boolean everStarted;
@@ -83,7 +86,6 @@ public final class TreeProfiler implements Profiler {
             throw new IllegalArgumentException("maxNodesPerTree must be positive: " + maxNodesPerTree);
         }
         this.maxNodes = maxNodesPerTree;
-        this.ended = new EndedThreads(maxNodesPerTree);
     }
 
     @Override
@@ -187,7 +189,7 @@ public final class TreeProfiler implements Profiler {
         synchronized (lock) {
             old = registry.segments;
             registry = new Registry(registry.epoch + 1);
-            ended = new EndedThreads(maxNodes);
+            ended = null;
             pruneThreshold = MIN_PRUNE_THRESHOLD;
         }
         Recorder.invalidateAll();
@@ -244,6 +246,9 @@ public final class TreeProfiler implements Profiler {
 
     private void fold(Segment s) {
         noteOverflow(s);
+        if (ended == null) {
+            ended = new EndedThreads(maxNodes);
+        }
         ended.fold(s);
     }
 
@@ -269,7 +274,9 @@ public final class TreeProfiler implements Profiler {
             for (Segment s : registry.segments.values()) {
                 noteOverflow(s);
             }
-            ended.snapshots(out);
+            if (ended != null) {
+                ended.snapshots(out);
+            }
         }
         return out;
     }

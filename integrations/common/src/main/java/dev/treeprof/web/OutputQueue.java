@@ -12,11 +12,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a full queue fails at once instead of waiting, so a request never waits for the disk.
  *
  * <p><b>A paced writer.</b> When requests come faster than files can be written, the writer
- * always has work and would take a whole core for itself: on a small machine that core is taken
- * from the server (on two cores, half of it), whatever a file costs. So while work waits, the
- * writer rests after its work in proportion to the CPU time it took, keeping its share of the
- * machine's CPU to {@value #MACHINE_SHARE} at most (half a core on two cores; no rest at all from
- * four cores on). What it cannot write in that share is dropped and counted, as for a full queue.
+ * always has work (the queue stays at least half full) and would take a whole core for itself:
+ * on a small machine that core is taken from the server (on two cores, half of it), whatever a
+ * file costs. So while it is that far behind, the writer rests after its work in proportion to
+ * the CPU time it took, keeping to {@value #MACHINE_SHARE} of the machine's CPU at most (half a
+ * core on two cores; no rest at all from four cores on), or to the share set with
+ * {@code -Dtreeprof.writerCpuShare}. What it cannot write in that share is dropped and counted,
+ * as for a full queue.
  * A writer that keeps up never rests. At shutdown the drain runs without rests.
  */
 final class OutputQueue {
@@ -29,8 +31,13 @@ final class OutputQueue {
      * server's I/O thread exactly when the writer is behind and refusals come by the thousand.
      */
     private static final RejectedExecutionException FULL = new Refused();
-    /** The most of the machine's CPU the writer takes while work waits. */
+    /** The most of the machine's CPU the writer takes while it is behind, by default. */
     static final double MACHINE_SHARE = 0.25;
+    /**
+     * The system property that sets that share (a fraction of the machine's CPU, above 0; 1 or
+     * more never rests), e.g. to give the writer more room on a machine with cores to spare.
+     */
+    static final String SHARE_PROPERTY = "treeprof.writerCpuShare";
 
     private final ThreadPoolExecutor writer;
 
@@ -38,9 +45,28 @@ final class OutputQueue {
     private volatile boolean drainRegistered;
 
     OutputQueue(int capacity) {
-        double coreShare = Math.min(1.0, MACHINE_SHARE * Runtime.getRuntime().availableProcessors());
+        double coreShare = Math.min(1.0, machineShare() * Runtime.getRuntime().availableProcessors());
         writer = new PacedWriter(capacity, coreShare);
         writer.allowCoreThreadTimeOut(true);
+    }
+
+    /** The writer's share of the machine's CPU: {@link #SHARE_PROPERTY}, or the default when unset or not a fraction above 0. */
+    static double machineShare() {
+        String v = System.getProperty(SHARE_PROPERTY);
+        if (v == null) {
+            return MACHINE_SHARE;
+        }
+        try {
+            double share = Double.parseDouble(v.trim());
+            if (share > 0 && Double.isFinite(share)) {
+                return share;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the warning
+        }
+        org.slf4j.LoggerFactory.getLogger(RequestProfiling.class).warn(
+                "treeprof: -D{}={} is not a fraction above 0; using {}", SHARE_PROPERTY, v, MACHINE_SHARE);
+        return MACHINE_SHARE;
     }
 
     /** Registers the drain at exit once, when there is first something to drain. */
@@ -107,19 +133,25 @@ final class OutputQueue {
     }
 
     /**
-     * The single writer thread with its rests: after each task it adds the CPU time the task took
-     * (see {@link WorkClock}); once that reaches {@link #QUANTUM_NANOS} while more work waits, it parks for as long
+     * The single writer thread with its rests: while it is behind (half the queue or more waiting:
+     * a burst that leaves a short queue is not), it counts the CPU time it works (see
+     * {@link WorkClock}); once that reaches {@link #QUANTUM_NANOS}, it parks for as long
      * as keeps its busy time to {@code coreShare} of one core. Only the writer thread touches the
      * counters.
      */
     private static final class PacedWriter extends ThreadPoolExecutor {
         /** Rests are taken in pieces of at least this much work: parking has a granularity of its own. */
         static final long QUANTUM_NANOS = 2_000_000;
+        /** Tasks between two reads of the clock while behind. */
+        static final int CHECK_EVERY = 8;
 
         /** Nanoseconds of rest per nanosecond of work; 0 when the writer may take a whole core. */
         private final double restPerWork;
-        private long started;
-        private long worked;
+        /** Work waiting from which the writer counts as behind: half the queue. */
+        private final int behind;
+        /** The clock when the writer fell behind or last rested; -1 while it keeps up. */
+        private long mark = -1;
+        private int tasks;
 
         PacedWriter(int capacity, double coreShare) {
             super(1, 1, 10, TimeUnit.SECONDS, new ArrayBlockingQueue<>(capacity), r -> {
@@ -130,13 +162,7 @@ final class OutputQueue {
                 throw FULL;
             });
             this.restPerWork = coreShare >= 1.0 ? 0 : (1 - coreShare) / coreShare;
-        }
-
-        @Override
-        protected void beforeExecute(Thread t, Runnable r) {
-            if (restPerWork > 0) {
-                started = WorkClock.now();
-            }
+            this.behind = Math.max(1, capacity / 2);
         }
 
         @Override
@@ -144,12 +170,25 @@ final class OutputQueue {
             if (restPerWork == 0) {
                 return;
             }
-            worked += Math.max(0, WorkClock.now() - started);
-            if (getQueue().isEmpty()) {
-                worked = 0; // caught up: it waits for work anyway
-            } else if (worked >= QUANTUM_NANOS && !isShutdown()) {
+            if (getQueue().size() < behind) {
+                mark = -1; // keeping up (a burst leaves a short queue): no rest, and no clock read
+                return;
+            }
+            // Behind: the CPU clock is a system call on some machines, so it is read when the
+            // writer falls behind and then every CHECK_EVERY tasks, not around every task.
+            if (mark < 0) {
+                mark = WorkClock.now();
+                tasks = 0;
+                return;
+            }
+            if (++tasks < CHECK_EVERY) {
+                return;
+            }
+            tasks = 0;
+            long worked = WorkClock.now() - mark;
+            if (worked >= QUANTUM_NANOS && !isShutdown()) {
                 java.util.concurrent.locks.LockSupport.parkNanos((long) (worked * restPerWork));
-                worked = 0;
+                mark = WorkClock.now();
             }
         }
     }

@@ -17,6 +17,9 @@
 # the class path), so every build is driven by the same server code and answers /_stats.
 # --jfr DIR records each measured run with JFR (settings=profile) into DIR and prints its
 # attribution (benchmarks/jfr-top.py): hot frames, and where the CPU of the treeprof threads goes.
+# AB_JAVA_OPTS adds JVM options to every server (e.g. a system property a scratch build reads).
+# The figures: CPU us/req is the whole server process (I/O threads, writer, GC, JIT) per request;
+# writer CPU us/output is the writer threads' CPU per report or file made.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -61,7 +64,7 @@ one() {
   local name=$1 jar=$2 mode=$3 round=$4 port dir pid before after wrk_out heap rec=
   port=$(free_port)
   dir=$(mktemp -d /tmp/treeprof-ab.XXXXXX)
-  "$JAVA" -Xmx1g -XX:+UseG1GC -cp "target/classes:$jar" dev.treeprof.benchmarks.load.LoadServer \
+  "$JAVA" -Xmx1g -XX:+UseG1GC ${AB_JAVA_OPTS:-} -cp "target/classes:$jar" dev.treeprof.benchmarks.load.LoadServer \
     "$fw" "$mode" "$port" "$dir/profiles" >"$dir/server.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/ready" && break; sleep 0.1; done
@@ -96,7 +99,6 @@ PY
   [ -n "$rec" ] && python3 jfr-top.py "$rec" --requests "$(tail -1 "$out" | cut -f10)" --duration "$duration" \
     >"${rec%.jfr}.txt" 2>&1 && echo "  attribution: ${rec%.jfr}.txt"
   rm -rf "$dir"
-  sync
   sleep 1
 }
 

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p><b>A paced writer.</b> When requests come faster than files can be written, the writer
  * always has work and would take a whole core for itself: on a small machine that core is taken
  * from the server (on two cores, half of it), whatever a file costs. So while work waits, the
- * writer rests after its work in proportion to the time it took, keeping its share of the
+ * writer rests after its work in proportion to the CPU time it took, keeping its share of the
  * machine's CPU to {@value #MACHINE_SHARE} at most (half a core on two cores; no rest at all from
  * four cores on). What it cannot write in that share is dropped and counted, as for a full queue.
  * A writer that keeps up never rests. At shutdown the drain runs without rests.
@@ -107,9 +107,8 @@ final class OutputQueue {
     }
 
     /**
-     * The single writer thread with its rests: after each task it adds the time the task took
-     * (wall time: CPU time would need java.management, and a task waiting for the disk only
-     * makes the writer rest a little more than it must); once that reaches {@link #QUANTUM_NANOS} while more work waits, it parks for as long
+     * The single writer thread with its rests: after each task it adds the CPU time the task took
+     * (see {@link WorkClock}); once that reaches {@link #QUANTUM_NANOS} while more work waits, it parks for as long
      * as keeps its busy time to {@code coreShare} of one core. Only the writer thread touches the
      * counters.
      */
@@ -136,7 +135,7 @@ final class OutputQueue {
         @Override
         protected void beforeExecute(Thread t, Runnable r) {
             if (restPerWork > 0) {
-                started = System.nanoTime();
+                started = WorkClock.now();
             }
         }
 
@@ -145,13 +144,43 @@ final class OutputQueue {
             if (restPerWork == 0) {
                 return;
             }
-            worked += Math.max(0, System.nanoTime() - started);
+            worked += Math.max(0, WorkClock.now() - started);
             if (getQueue().isEmpty()) {
                 worked = 0; // caught up: it waits for work anyway
             } else if (worked >= QUANTUM_NANOS && !isShutdown()) {
                 java.util.concurrent.locks.LockSupport.parkNanos((long) (worked * restPerWork));
                 worked = 0;
             }
+        }
+    }
+
+    /**
+     * The writer thread's CPU time, the measure of what it takes from the server: wall time would
+     * also count the time the writer waits for the disk or for a core, and on a busy machine make
+     * it rest far more than its share. Falls back to wall time where the JVM has no
+     * {@code java.management} module or no thread CPU clock.
+     */
+    private static final class WorkClock {
+        private static final java.lang.management.ThreadMXBean THREADS = threads();
+
+        private WorkClock() {
+        }
+
+        private static java.lang.management.ThreadMXBean threads() {
+            try {
+                java.lang.management.ThreadMXBean t = java.lang.management.ManagementFactory.getThreadMXBean();
+                if (t.isCurrentThreadCpuTimeSupported() && t.isThreadCpuTimeEnabled()) {
+                    t.getCurrentThreadCpuTime();
+                    return t;
+                }
+            } catch (RuntimeException | LinkageError e) {
+                // no java.management in this runtime image, or no thread CPU clock: wall time
+            }
+            return null;
+        }
+
+        static long now() {
+            return THREADS != null ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
         }
     }
 }

@@ -2,13 +2,13 @@ package dev.treeprof.web;
 
 import dev.treeprof.Binding;
 import dev.treeprof.Profiler;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One request being profiled, returned by {@link RequestProfiling#begin(RequestInfo)}: a started
@@ -46,9 +46,25 @@ public final class ProfiledRequest {
     private final RequestInfo request;
     private final Profiler profiler;
     /** The response (until finish) plus the work running now; the profile ends when it reaches 0. */
-    private final AtomicInteger inFlight = new AtomicInteger(1);
-    private final AtomicBoolean finished = new AtomicBoolean();
-    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile int inFlight = 1;
+    private volatile boolean finished;
+    private volatile boolean ended;
+    // The three fields above change through these handles: no atomic objects more per request.
+    private static final VarHandle IN_FLIGHT;
+    private static final VarHandle FINISHED;
+    private static final VarHandle ENDED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            IN_FLIGHT = l.findVarHandle(ProfiledRequest.class, "inFlight", int.class);
+            FINISHED = l.findVarHandle(ProfiledRequest.class, "finished", boolean.class);
+            ENDED = l.findVarHandle(ProfiledRequest.class, "ended", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final CompletableFuture<RequestProfile> result;
     private volatile int status = RequestInfo.UNKNOWN_STATUS;
     private volatile Map<String, String> attributes = Map.of();
@@ -153,11 +169,11 @@ public final class ProfiledRequest {
             return false;
         }
         for (;;) {
-            int n = inFlight.get();
+            int n = inFlight;
             if (n <= 0) {
                 return false;
             }
-            if (inFlight.compareAndSet(n, n + 1)) {
+            if (IN_FLIGHT.compareAndSet(this, n, n + 1)) {
                 return true;
             }
         }
@@ -168,10 +184,10 @@ public final class ProfiledRequest {
         if (profiler == null) {
             return;
         }
-        int left = inFlight.decrementAndGet();
+        int left = (int) IN_FLIGHT.getAndAdd(this, -1) - 1;
         if (left == 0) {
             end();
-        } else if (left > 0 && finished.get()) {
+        } else if (left > 0 && finished) {
             watchLateWork();
         }
     }
@@ -209,7 +225,7 @@ public final class ProfiledRequest {
 
     /** Whether {@link #finish} was called. */
     public boolean isFinished() {
-        return finished.get();
+        return finished;
     }
 
     /** {@link #finish(int, Map)} without attributes. */
@@ -230,7 +246,7 @@ public final class ProfiledRequest {
      *         never completes exceptionally
      */
     public CompletionStage<RequestProfile> finish(int status, Map<String, String> attributes) {
-        if (profiler == null || !finished.compareAndSet(false, true)) {
+        if (profiler == null || !FINISHED.compareAndSet(this, false, true)) {
             return result;
         }
         this.status = status;
@@ -243,14 +259,14 @@ public final class ProfiledRequest {
 
     /** Work of the request may outlive its response: end the profile without it after the grace period. */
     private void watchLateWork() {
-        if (lateWatch != null || ENTERED.get() == this || ended.get()) {
+        if (lateWatch != null || ENTERED.get() == this || ended) {
             return; // watched already, or work on this very stack is about to leave
         }
         synchronized (this) {
-            if (lateWatch == null && !ended.get()) {
+            if (lateWatch == null && !ended) {
                 Future<?> watch = owner.watchLateWork(this);
                 lateWatch = watch;
-                if (ended.get() && watch != null) {
+                if (ended && watch != null) {
                     watch.cancel(false); // ended meanwhile, before it could see the watch
                 }
             }
@@ -259,7 +275,7 @@ public final class ProfiledRequest {
 
     /** The grace period is over and work is still running. */
     void lateWorkExpired(long graceMillis) {
-        if (ended.get()) {
+        if (ended) {
             return;
         }
         attributes = withError(attributes, String.format(LATE_WORK, graceMillis));
@@ -288,7 +304,7 @@ public final class ProfiledRequest {
 
     /** The one end of the profile. */
     private void end() {
-        if (!ended.compareAndSet(false, true)) {
+        if (!ENDED.compareAndSet(this, false, true)) {
             return;
         }
         Future<?> watch = lateWatch;

@@ -43,7 +43,11 @@ import org.slf4j.LoggerFactory;
  * ({@linkplain ProfilerOptions.Builder#writeQueueCapacity writeQueueCapacity}). When the queue is
  * full the report and file of that request are dropped and counted
  * ({@link RecentProfiles#droppedOutputs()}, and a warning at most once a minute): a request never
- * waits for the disk and memory never grows with the request rate.
+ * waits for the disk and memory never grows with the request rate. While work waits for it, the
+ * default writer also keeps to a quarter of the machine's CPU (half a core on two cores, no limit
+ * from four cores on), resting in proportion to its work: a writer that cannot keep up would
+ * otherwise take a whole core from the server; what it cannot write in that share is dropped and
+ * counted the same way.
  *
  * <p>The report is werkzeug's:
  * <pre>

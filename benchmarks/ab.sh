@@ -17,7 +17,9 @@
 # the class path), so every build is driven by the same server code and answers /_stats.
 # --jfr DIR records each measured run with JFR (settings=profile) into DIR and prints its
 # attribution (benchmarks/jfr-top.py): hot frames, and where the CPU of the treeprof threads goes.
-# AB_JAVA_OPTS adds JVM options to every server (e.g. a system property a scratch build reads).
+# AB_JAVA_OPTS adds JVM options to every server; AB_OPTS_<NAME> to the servers of build NAME only,
+# e.g. the same jar twice with and without the writer's pacing:
+#   AB_OPTS_nopace=-Dtreeprof.writerCpuShare=8 benchmarks/ab.sh --modes prof nopace=target/benchmarks.jar
 # The figures: CPU us/req is the whole server process (I/O threads, writer, GC, JIT) per request;
 # writer CPU us/output is the writer threads' CPU per report or file made.
 set -euo pipefail
@@ -61,10 +63,11 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 # one NAME JAR MODE ROUND: one server JVM, one measured wrk run; appends a line to $out
 one() {
-  local name=$1 jar=$2 mode=$3 round=$4 port dir pid before after wrk_out heap rec=
+  local name=$1 jar=$2 mode=$3 round=$4 port dir pid before after wrk_out heap rec= opts_var
+  opts_var="AB_OPTS_$name"
   port=$(free_port)
   dir=$(mktemp -d /tmp/treeprof-ab.XXXXXX)
-  "$JAVA" -Xmx1g -XX:+UseG1GC ${AB_JAVA_OPTS:-} -cp "target/classes:$jar" dev.treeprof.benchmarks.load.LoadServer \
+  "$JAVA" -Xmx1g -XX:+UseG1GC ${AB_JAVA_OPTS:-} ${!opts_var:-} -cp "target/classes:$jar" dev.treeprof.benchmarks.load.LoadServer \
     "$fw" "$mode" "$port" "$dir/profiles" >"$dir/server.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/ready" && break; sleep 0.1; done

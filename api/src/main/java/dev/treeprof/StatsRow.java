@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * One row of a stats table: one function (scope name) with cProfile's numbers. Times are in
@@ -202,22 +203,7 @@ public final class StatsRow {
             return new AbstractSet<>() {
                 @Override
                 public Iterator<ScopeName> iterator() {
-                    return new Iterator<>() {
-                        private int next;
-
-                        @Override
-                        public boolean hasNext() {
-                            return next < keys.length;
-                        }
-
-                        @Override
-                        public ScopeName next() {
-                            if (next >= keys.length) {
-                                throw new NoSuchElementException();
-                            }
-                            return keys[next++];
-                        }
-                    };
+                    return indexes(i -> keys[i]);
                 }
 
                 @Override
@@ -235,35 +221,37 @@ public final class StatsRow {
         /** Not cached, like {@link #keySet()}. */
         @Override
         public Set<Map.Entry<ScopeName, CallStats>> entrySet() {
-            {
-                return new AbstractSet<>() {
-                    @Override
-                    public Iterator<Map.Entry<ScopeName, CallStats>> iterator() {
-                        return new Iterator<>() {
-                            private int next;
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Map.Entry<ScopeName, CallStats>> iterator() {
+                    return indexes(i -> new SimpleImmutableEntry<>(keys[i], value(i)));
+                }
 
-                            @Override
-                            public boolean hasNext() {
-                                return next < keys.length;
-                            }
+                @Override
+                public int size() {
+                    return keys.length;
+                }
+            };
+        }
 
-                            @Override
-                            public Map.Entry<ScopeName, CallStats> next() {
-                                if (next >= keys.length) {
-                                    throw new NoSuchElementException();
-                                }
-                                int i = next++;
-                                return new SimpleImmutableEntry<>(keys[i], value(i));
-                            }
-                        };
+        /** The pairs in order, each as {@code at} makes it from its index. */
+        private <T> Iterator<T> indexes(IntFunction<T> at) {
+            return new Iterator<>() {
+                private int next;
+
+                @Override
+                public boolean hasNext() {
+                    return next < keys.length;
+                }
+
+                @Override
+                public T next() {
+                    if (next >= keys.length) {
+                        throw new NoSuchElementException();
                     }
-
-                    @Override
-                    public int size() {
-                        return keys.length;
-                    }
-                };
-            }
+                    return at.apply(next++);
+                }
+            };
         }
     }
 }

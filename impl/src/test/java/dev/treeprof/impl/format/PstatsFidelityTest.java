@@ -4,17 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.treeprof.Stats;
+import dev.treeprof.impl.Python3;
 import dev.treeprof.impl.stats.StatsTable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -142,22 +141,8 @@ class PstatsFidelityTest {
     }
 
     private static String python(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("python3", script.toString()));
+        List<String> cmd = new ArrayList<>(List.of(script.toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().put("PYTHONIOENCODING", "utf-8");
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new AssertionError("python3 is needed for the pstats tests (CI installs it): " + e.getMessage(), e);
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("python3 did not finish in 120 s");
-        }
-        assertEquals(0, p.exitValue(), "python3 " + String.join(" ", args) + " failed:\n" + out);
-        return out;
+        return Python3.run(dir, cmd.toArray(String[]::new));
     }
 }

@@ -7,16 +7,13 @@ import dev.treeprof.CallStats;
 import dev.treeprof.ScopeName;
 import dev.treeprof.Stats;
 import dev.treeprof.StatsRow;
+import dev.treeprof.impl.Python3;
 import dev.treeprof.impl.stats.StatsTable;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -158,26 +155,7 @@ class PythonInteropTest {
             new Case("callees", true, false, keys("name")));
 
     static String runPython(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("python3");
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
-        // the same zone as Java's, so both print the same file header time
-        pb.environment().put("TZ", ZoneId.systemDefault().getId());
-        pb.environment().put("PYTHONIOENCODING", "utf-8");
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new AssertionError("python3 is needed for the interop tests (CI installs it): " + e.getMessage(), e);
-        }
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("python3 did not finish in 120 s");
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), "python3 " + String.join(" ", args) + " failed:\n" + out);
-        return out;
+        return Python3.run(dir, args);
     }
 
     /** What pstats prints for each case, in order. */

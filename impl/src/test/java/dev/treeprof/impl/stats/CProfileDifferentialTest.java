@@ -9,9 +9,9 @@ import dev.treeprof.Profiler;
 import dev.treeprof.Scope;
 import dev.treeprof.ScopeName;
 import dev.treeprof.Stats;
+import dev.treeprof.impl.Python3;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -283,23 +282,6 @@ class CProfileDifferentialTest {
     }
 
     private static String python(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("python3");
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().put("PYTHONIOENCODING", "utf-8");
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new AssertionError("python3 is needed for the differential test (CI installs it): " + e.getMessage(), e);
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("python3 did not finish in 120 s");
-        }
-        assertEquals(0, p.exitValue(), "python3 " + String.join(" ", args) + " failed:\n" + out);
-        return out;
+        return Python3.run(dir, args);
     }
 }

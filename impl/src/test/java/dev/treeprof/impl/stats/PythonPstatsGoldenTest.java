@@ -6,14 +6,13 @@ import dev.treeprof.Profile;
 import dev.treeprof.Scope;
 import dev.treeprof.ScopeName;
 import dev.treeprof.Stats;
+import dev.treeprof.impl.Python3;
 import dev.treeprof.impl.record.FakeClock;
 import dev.treeprof.impl.record.TreeProfiler;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,17 +108,8 @@ class PythonPstatsGoldenTest {
     }
 
     static String runPython(Path dir, String fileName, String program) throws IOException, InterruptedException {
-        Path script = dir.resolve(fileName);
-        Files.writeString(script, program);
-        Process p = new ProcessBuilder("python3", script.getFileName().toString())
-                .directory(dir.toFile()).redirectErrorStream(true).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("python3 did not finish in 60 s");
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), "python3 failed:\n" + out);
-        return out;
+        Files.writeString(dir.resolve(fileName), program);
+        return Python3.run(dir, 60, fileName);
     }
 
     @Test

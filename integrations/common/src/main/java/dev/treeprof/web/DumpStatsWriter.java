@@ -32,13 +32,24 @@ final class DumpStatsWriter implements ProfileWriter {
 
     /** Writes the profile to a new file and returns its size in bytes. */
     long writeNew(Stats stats, Path file) throws IOException {
-        String format = formatOf(file.getFileName().toString());
+        ByteArrayOutputStream bytes = marshal(stats, file.getFileName().toString());
+        writeNew(bytes, file);
+        return bytes.size();
+    }
+
+    /** The profile's dump, in the format the file name's extension asks for. */
+    static ByteArrayOutputStream marshal(Stats stats, String fileName) throws IOException {
+        String format = formatOf(fileName);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(INITIAL_BYTES);
         stats.dumpStats(bytes, format);
+        return bytes;
+    }
+
+    /** Writes a marshalled dump to a file created new. */
+    static void writeNew(ByteArrayOutputStream bytes, Path file) throws IOException {
         try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             bytes.writeTo(out); // the buffer itself, no copy
         }
-        return bytes.size();
     }
 
     /** The dump format the file name's extension asks for. */

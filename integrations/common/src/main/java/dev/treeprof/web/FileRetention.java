@@ -48,10 +48,7 @@ final class FileRetention {
 
     /** Records a file just written (replacing an older one of the same name) and deletes what is over budget. */
     synchronized void written(Path file, long size) {
-        if (!scanned) {
-            scanned = true;
-            adoptEarlierFiles(file);
-        }
+        scanOnce(file);
         Long old = files.remove(file);
         if (old != null) {
             totalBytes -= old;
@@ -64,6 +61,40 @@ final class FileRetention {
             it.remove();
             totalBytes -= eldest.getValue();
             delete(eldest.getKey());
+        }
+    }
+
+    /**
+     * The file the next {@link #written} would delete whatever its size (the directory is at its
+     * file count or byte budget), taken out of the retained files so the writer can reuse it
+     * ({@link FileReuse}); null while there is room. The writer must reuse it or {@link #discard} it.
+     */
+    synchronized Path retireEldest() {
+        scanOnce(null);
+        if (files.isEmpty() || (files.size() < maxFiles && totalBytes < maxBytes)) {
+            return null;
+        }
+        Iterator<Map.Entry<Path, Long>> it = files.entrySet().iterator();
+        Map.Entry<Path, Long> eldest = it.next();
+        it.remove();
+        totalBytes -= eldest.getValue();
+        return eldest.getKey();
+    }
+
+    /** Whether this name is one of the retained files (so a new file cannot take it). */
+    synchronized boolean holds(Path file) {
+        return files.containsKey(file);
+    }
+
+    /** Deletes a file {@link #retireEldest} gave out that could not be reused. */
+    void discard(Path retired) {
+        delete(retired);
+    }
+
+    private void scanOnce(Path justWritten) {
+        if (!scanned) {
+            scanned = true;
+            adoptEarlierFiles(justWritten);
         }
     }
 

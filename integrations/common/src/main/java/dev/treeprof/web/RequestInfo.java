@@ -115,6 +115,13 @@ public final class RequestInfo {
         if (more.isEmpty()) {
             return this;
         }
+        if (attributes.isEmpty() && more.size() == 1) {
+            // The usual end (a route template, or an error): one entry needs no ordered copy.
+            Map.Entry<String, String> e = more.entrySet().iterator().next();
+            return e.getKey() == null || e.getValue() == null ? this
+                    : new RequestInfo(method, path, startEpochMillis, startNanos, status, elapsedNanos, threadNames,
+                            Map.of(e.getKey(), e.getValue()));
+        }
         Map<String, String> m = new LinkedHashMap<>(attributes);
         for (Map.Entry<String, String> e : more.entrySet()) {
             if (e.getKey() != null && e.getValue() != null) {

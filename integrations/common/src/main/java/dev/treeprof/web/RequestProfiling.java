@@ -105,9 +105,28 @@ public final class RequestProfiling {
         return recent;
     }
 
-    /** {@link #begin(RequestInfo)} for a request starting now. */
+    /**
+     * {@link #begin(RequestInfo)} for a request starting now. The sampling rate is applied first,
+     * so a request it passes over costs no {@link RequestInfo} (nor the clock reads to make one).
+     */
     public ProfiledRequest begin(String method, String path) {
-        return begin(RequestInfo.of(method, path));
+        if (!sampled()) {
+            return ProfiledRequest.notProfiled();
+        }
+        return selected(RequestInfo.of(method, path));
+    }
+
+    /**
+     * {@link #begin(RequestInfo)} for a request that started at {@code startNanos} on the
+     * {@link System#nanoTime()} clock (a server's own request start time); like
+     * {@link #begin(String, String)}, a request the sampling rate passes over costs no
+     * {@link RequestInfo}.
+     */
+    public ProfiledRequest begin(String method, String path, long startNanos) {
+        if (!sampled()) {
+            return ProfiledRequest.notProfiled();
+        }
+        return selected(RequestInfo.of(method, path, startNanos));
     }
 
     /**
@@ -116,14 +135,29 @@ public final class RequestProfiling {
      * Never throws: a failing predicate is logged and the request is not profiled.
      */
     public ProfiledRequest begin(RequestInfo request) {
-        if (request == null) {
+        if (request == null || !sampled()) {
             return ProfiledRequest.notProfiled();
         }
+        return selected(request);
+    }
+
+    /** Draws the sampling decision of one request; true at rate 1. Never throws. */
+    private boolean sampled() {
+        double rate = options.sampleRate();
+        if (rate >= 1.0) {
+            return true;
+        }
         try {
-            double rate = options.sampleRate();
-            if (rate < 1.0 && !(rate > 0.0 && options.random().getAsDouble() < rate)) {
-                return ProfiledRequest.notProfiled();
-            }
+            return rate > 0.0 && options.random().getAsDouble() < rate;
+        } catch (RuntimeException e) {
+            beginFailures.failed("could not draw the sampling decision", e);
+            return false;
+        }
+    }
+
+    /** Begins a request the sampling rate selected, if the predicate selects it too. */
+    private ProfiledRequest selected(RequestInfo request) {
+        try {
             if (!options.filter().test(request)) {
                 return ProfiledRequest.notProfiled();
             }

@@ -1,6 +1,7 @@
 package dev.treeprof.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,5 +54,22 @@ class RequestInfoTest {
         assertEquals("worker-1, io-0", m.get(RequestInfo.META_THREADS));
         assertThrows(IllegalArgumentException.class, () -> r.finished(200, -1, List.of()));
         assertThrows(UnsupportedOperationException.class, () -> m.put("x", "y"));
+    }
+
+    @Test
+    void attributesGivenAtTheEndKeepTheirOrderAndSkipNulls() {
+        RequestInfo r = RequestInfo.of("GET", "/");
+        assertEquals(Map.of("route", "/x"), r.withAttributes(Map.of("route", "/x")).attributes());
+        Map<String, String> nullValue = new java.util.HashMap<>();
+        nullValue.put("error", null);
+        assertSame(r, r.withAttributes(nullValue));
+        Map<String, String> two = new java.util.LinkedHashMap<>();
+        two.put("error", "connection closed");
+        two.put("route", "/x");
+        assertEquals(List.of("error", "route"), List.copyOf(r.withAttributes(two).attributes().keySet()));
+        RequestInfo more = r.withAttribute("first", "1").withAttributes(Map.of("second", "2"));
+        assertEquals(List.of("first", "second"), List.copyOf(more.attributes().keySet()));
+        assertThrows(UnsupportedOperationException.class,
+                () -> r.withAttributes(Map.of("route", "/x")).attributes().put("a", "b"));
     }
 }

@@ -269,6 +269,19 @@ class RequestProfilingTest {
             chosen.add(sampled.begin("GET", "/").isProfiled());
         }
         assertEquals(List.of(true, false, true, false), chosen);
+        // The server's own start time: one draw per request, whichever begin is called.
+        double[] more = {0.1, 0.9};
+        AtomicInteger j = new AtomicInteger();
+        RequestProfiling timed = new RequestProfiling(ProfilerOptions.builder().noOutput().sampleRate(0.3)
+                .random(() -> more[j.getAndIncrement()]).build());
+        long start = System.nanoTime() - 2_000_000_000L;
+        ProfiledRequest first = timed.begin("GET", "/t?q=1", start);
+        assertTrue(first.isProfiled());
+        assertEquals(start, first.request().startNanos());
+        assertEquals("/t", first.request().path());
+        assertFalse(timed.begin("GET", "/t", start).isProfiled());
+        assertEquals(2, j.get());
+        first.finish(200);
 
         RequestProfiling broken = new RequestProfiling(ProfilerOptions.builder()
                 .profileIf(r -> { throw new IllegalStateException("predicate bug"); }).build());

@@ -69,8 +69,7 @@ final class ExchangeProfile implements ExchangeCompletionListener {
             long start = exchange.getRequestStartTime();
             String method = exchange.getRequestMethod().toString();
             String path = exchange.getRequestPath();
-            RequestInfo info = start == -1 ? RequestInfo.of(method, path) : RequestInfo.of(method, path, start);
-            request = profiling.begin(info);
+            request = start == -1 ? profiling.begin(method, path) : profiling.begin(method, path, start);
             if (!request.isProfiled()) {
                 return null;
             }

@@ -75,7 +75,7 @@ final class VertxProfiling {
             if (ContextProfilers.get(ctx) != null) {
                 return null;
             }
-            req = profiling.begin(RequestInfo.of(method == null ? "" : method, decodePath(rawPath)));
+            req = profiling.begin(method == null ? "" : method, decodePath(rawPath));
             if (!req.isProfiled()) {
                 return null;
             }

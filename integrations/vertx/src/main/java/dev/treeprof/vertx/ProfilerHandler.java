@@ -109,33 +109,34 @@ public final class ProfilerHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext rc) {
-        boolean profiled = false;
+        VertxProfiling.Active active = null;
         try {
             if (rc.get(KEY) == null) {
-                profiled = start(rc);
+                active = start(rc);
             }
         } catch (RuntimeException | LinkageError e) {
             failures.failed("could not profile a request", e);
         }
-        if (profiled) {
+        if (active != null) {
             // The root row of every profiled request, like werkzeug's runapp: vertx-web runs the
             // matching route handlers inside next(), on the request's context.
-            VertxProfiling.handle(rc::next);
+            VertxProfiling.handle(active, rc::next);
         } else {
             rc.next();
         }
     }
 
-    private boolean start(RoutingContext rc) {
+    /** Begins the request's profile; null when it is not profiled. */
+    private VertxProfiling.Active start(RoutingContext rc) {
         HttpServerRequest request = rc.request();
         VertxProfiling.Active active = profiling.begin(Vertx.currentContext(), request.method().name(), request.path());
         if (active == null) {
             rc.put(KEY, ProfiledRequest.notProfiled());
-            return false;
+            return null;
         }
         rc.put(KEY, active.request());
         rc.addEndHandler(ar -> ended(rc, active, ar));
-        return true;
+        return active;
     }
 
     private static void ended(RoutingContext rc, VertxProfiling.Active active, AsyncResult<Void> ar) {

@@ -85,7 +85,8 @@ public final class ProfilingRequestHandler implements Handler<HttpServerRequest>
         }
         try {
             if (active != null) {
-                VertxProfiling.handle(() -> delegate.handle(request)); // the root row, like werkzeug's runapp
+                VertxProfiling.Active a = active;
+                VertxProfiling.handle(a, () -> delegate.handle(request)); // the root row, like werkzeug's runapp
             } else {
                 delegate.handle(request);
             }

@@ -99,10 +99,20 @@ final class VertxProfiling {
         }
     }
 
-    /** Runs the request's handling inside its root row, on the request's context. */
-    static void handle(Runnable handling) {
-        try (Scope s = Profile.scope(HANDLE_REQUEST)) {
-            handling.run();
+    /**
+     * Runs the request's handling inside its root row, on the request's context. An end signalled
+     * during it on this thread (a handler that ends its response at once, the usual case) is
+     * finished as soon as it returns, its root row closed.
+     */
+    static void handle(Active active, Runnable handling) {
+        active.handlingThread = Thread.currentThread();
+        try {
+            try (Scope s = Profile.scope(HANDLE_REQUEST)) {
+                handling.run();
+            }
+        } finally {
+            active.handlingThread = null;
+            active.finishSignalled();
         }
     }
 
@@ -112,6 +122,16 @@ final class VertxProfiling {
         private final ContextBinding binding;
         private final Ending ending;
         private final Cleaner.Cleanable cleanable;
+        /**
+         * The thread running {@link #handle} for this request, else null. Written and, for the
+         * answer that matters, read by that thread alone: another thread comparing it with itself
+         * is never equal, whatever it sees.
+         */
+        private Thread handlingThread;
+        /** An end signalled inside {@link #handle}, finished when it returns; that thread only. */
+        private boolean endPending;
+        private int pendingStatus;
+        private Map<String, String> pendingAttributes;
 
         Active(ProfiledRequest request, ContextBinding binding, Ending ending, Cleaner.Cleanable cleanable) {
             this.request = request;
@@ -130,10 +150,22 @@ final class VertxProfiling {
          *
          * <p>Vert.x signals the end synchronously inside {@code response.end()}, while the code
          * that called it may still be inside its scopes; cProfile-like numbers need those scopes
-         * closed. So the end runs on the next turn of the calling context, after that code has
-         * returned (right away when there is no context, e.g. Vert.x closing).
+         * closed. So an end signalled inside {@link #handle} is finished when that returns, and
+         * any other runs on the next turn of the calling context, after that code has returned
+         * (right away when there is no context, e.g. Vert.x closing).
          */
         void end(int status, Map<String, String> attributes) {
+            if (ending.isDone()) {
+                return;
+            }
+            if (handlingThread == Thread.currentThread()) {
+                if (!endPending) {
+                    endPending = true;
+                    pendingStatus = status;
+                    pendingAttributes = attributes;
+                }
+                return;
+            }
             Context ctx = Vertx.currentContext();
             if (ctx == null) {
                 endNow(status, attributes);
@@ -143,6 +175,14 @@ final class VertxProfiling {
                 ctx.runOnContext(v -> endNow(status, attributes));
             } catch (RuntimeException e) {
                 endNow(status, attributes);
+            }
+        }
+
+        /** Finishes an end signalled inside {@link #handle}; on the thread that ran it. */
+        private void finishSignalled() {
+            if (endPending) {
+                endPending = false;
+                endNow(pendingStatus, pendingAttributes);
             }
         }
 
@@ -173,6 +213,10 @@ final class VertxProfiling {
         Ending(ProfiledRequest request, Release release) {
             this.request = request;
             this.release = release;
+        }
+
+        boolean isDone() {
+            return done.get();
         }
 
         void end(int status, Map<String, String> attributes) {

@@ -225,6 +225,9 @@ class ProfilerHandlerTest {
                 "the route that ended the request, in the metadata");
         assertEquals(Set.of("boom"), Support.names(Support.profileOf(profiler.recent(), "/boom").stats()),
                 "a handler that throws is still profiled up to the throw");
+        // Every file is written before the temporary directory goes (the writer works in the background).
+        Support.waitFor("every profile", () -> profiler.recent().size() == targets.size());
+        profiler.recent().list().forEach(Support::written);
     }
 
     @Test

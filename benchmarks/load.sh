@@ -3,24 +3,28 @@
 # JVM, driven by wrk over loopback only, the unprofiled baseline interleaved, bounded in time.
 # Not part of the test command. Prints a table and writes results/load.tsv and results/LOAD.md.
 #
-#   benchmarks/load.sh [--rounds N] [--duration SECONDS] [--no-build]
+#   benchmarks/load.sh [--rounds N] [--duration SECONDS] [--warmup SECONDS] [--no-build]
 #   benchmarks/load.sh --soak [--duration SECONDS]     undertow with a .prof per request, default 600 s
 #
 # Modes (see LoadServer): off (no profiler), memory (every request profiled, kept in memory, no
 # output), report (werkzeug's report to a null stream), prof (a .prof file per request), sampled
 # (1% profiled, with files). wrk: 1 thread, 32 connections, as in the issue.
+# Each server is warmed up under the same load for 15 s before it is measured: on two cores the
+# JIT compilers still take a tenth of a core 5 s into the load, more in the profiled modes (more
+# code to compile), so a shorter warm-up measures the JIT as much as the steady state.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 rounds=2
 duration=10
-warmup=5
+warmup=15
 build=1
 soak=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=$2; shift ;;
     --duration) duration=$2; shift ;;
+    --warmup) warmup=$2; shift ;;
     --no-build) build=0 ;;
     --soak) soak=1; duration=600 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;

@@ -34,6 +34,8 @@ final class FileRetention {
     private final Pattern ownNames;
     /** Our files, oldest first, with their sizes. */
     private final LinkedHashMap<Path, Long> files = new LinkedHashMap<>();
+    /** Those of them found from an earlier run: deleted when their turn comes, never reused. */
+    private final java.util.Set<Path> adopted = new java.util.HashSet<>();
     private long totalBytes;
     private boolean scanned;
 
@@ -53,6 +55,7 @@ final class FileRetention {
         if (old != null) {
             totalBytes -= old;
         }
+        adopted.remove(file);
         files.put(file, size);
         totalBytes += size;
         Iterator<Map.Entry<Path, Long>> it = files.entrySet().iterator();
@@ -60,6 +63,7 @@ final class FileRetention {
             Map.Entry<Path, Long> eldest = it.next();
             it.remove();
             totalBytes -= eldest.getValue();
+            adopted.remove(eldest.getKey());
             delete(eldest.getKey());
         }
     }
@@ -67,18 +71,36 @@ final class FileRetention {
     /**
      * The file the next {@link #written} would delete whatever its size (the directory is at its
      * file count or byte budget), taken out of the retained files so the writer can reuse it
-     * ({@link FileReuse}); null while there is room. The writer must reuse it or {@link #discard} it.
+     * ({@link FileReuse}); null while there is room, or when the eldest is a file of an earlier
+     * run (it may belong to another user or carry other permissions: it is deleted as before). A
+     * file the writer could not reuse and left in place goes back with {@link #restore}.
      */
-    synchronized Path retireEldest() {
+    synchronized Retired retireEldest() {
         scanOnce(null);
         if (files.isEmpty() || (files.size() < maxFiles && totalBytes < maxBytes)) {
             return null;
         }
         Iterator<Map.Entry<Path, Long>> it = files.entrySet().iterator();
         Map.Entry<Path, Long> eldest = it.next();
+        if (adopted.contains(eldest.getKey())) {
+            return null;
+        }
         it.remove();
         totalBytes -= eldest.getValue();
-        return eldest.getKey();
+        return new Retired(eldest.getKey(), eldest.getValue());
+    }
+
+    /** Puts back, as the eldest again, a retired file that is still in place (not reused). */
+    synchronized void restore(Retired retired) {
+        if (files.containsKey(retired.path())) {
+            return;
+        }
+        LinkedHashMap<Path, Long> again = new LinkedHashMap<>();
+        again.put(retired.path(), retired.size());
+        again.putAll(files);
+        files.clear();
+        files.putAll(again);
+        totalBytes += retired.size();
     }
 
     /** Whether this name is one of the retained files (so a new file cannot take it). */
@@ -86,9 +108,8 @@ final class FileRetention {
         return files.containsKey(file);
     }
 
-    /** Deletes a file {@link #retireEldest} gave out that could not be reused. */
-    void discard(Path retired) {
-        delete(retired);
+    /** A file taken out of the retained files for reuse, with the size it was counted at. */
+    record Retired(Path path, long size) {
     }
 
     private void scanOnce(Path justWritten) {
@@ -139,6 +160,7 @@ final class FileRetention {
         found.sort(Comparator.comparingLong(Found::modified).thenComparing(f -> f.path().toString()));
         for (Found f : found) {
             files.put(f.path(), f.size());
+            adopted.add(f.path());
             totalBytes += f.size();
         }
     }

@@ -45,7 +45,7 @@ final class OutputQueue {
      */
     static final String SHARE_PROPERTY = "treeprof.writerCpuShare";
 
-    private final ThreadPoolExecutor writer;
+    private final PacedWriter writer;
 
     /** Whether the shutdown drain is registered; set once, only ever read outside the lock as a hint. */
     private volatile boolean drainRegistered;
@@ -114,6 +114,7 @@ final class OutputQueue {
         }
         try {
             writer.execute(task);
+            writer.wakeIfHalfFull();
             return true;
         } catch (RejectedExecutionException e) {
             return false;
@@ -158,6 +159,8 @@ final class OutputQueue {
         static final long BATCH_NANOS = 20_000_000;
         /** When the queue last ran empty; 0 before the first time. */
         private long lastEmpty;
+        /** The writer thread while it waits for a batch to gather, else null. */
+        private volatile Thread collecting;
 
         /** Nanoseconds of rest per nanosecond of work; 0 when the writer may take a whole core. */
         private final double restPerWork;
@@ -192,7 +195,23 @@ final class OutputQueue {
             boolean steady = lastEmpty != 0 && now - lastEmpty < BATCH_NANOS;
             lastEmpty = now;
             if (steady && !isShutdown()) {
-                java.util.concurrent.locks.LockSupport.parkNanos(BATCH_NANOS);
+                collecting = Thread.currentThread();
+                if (getQueue().size() < behind) { // an offer may have filled it since it ran empty
+                    java.util.concurrent.locks.LockSupport.parkNanos(this, BATCH_NANOS);
+                }
+                collecting = null;
+            }
+        }
+
+        /**
+         * Ends the wait of a writer collecting a batch once half the queue waits: a small queue
+         * ({@code writeQueueCapacity}) would otherwise fill during the window and drop outputs
+         * that the writer could well write. A volatile read per output otherwise.
+         */
+        void wakeIfHalfFull() {
+            Thread t = collecting;
+            if (t != null && getQueue().size() >= behind) {
+                java.util.concurrent.locks.LockSupport.unpark(t);
             }
         }
 

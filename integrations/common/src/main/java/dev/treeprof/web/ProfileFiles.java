@@ -39,6 +39,8 @@ final class ProfileFiles {
      * without asking the file system about the directory first. Any failure clears it.
      */
     private volatile boolean directoryReady;
+    /** Whether the directory is one where old files may be rewritten ({@link FileReuse#allowedIn}); checked with it. */
+    private volatile boolean reuseAllowed;
 
     ProfileFiles(Path dir, ProfilerOptions options) {
         this.dir = dir;
@@ -133,20 +135,25 @@ final class ProfileFiles {
             return Files.size(temp);
         }
         ByteArrayOutputStream bytes = DumpStatsWriter.marshal(stats, temp.getFileName().toString());
-        Path retired = retention.retireEldest();
-        if (retired != null && !FileReuse.rewrite(retired, temp, bytes)) {
-            retention.discard(retired);
-            retired = null;
+        FileRetention.Retired retired = reuseAllowed ? retention.retireEldest() : null;
+        if (retired != null) {
+            FileReuse.Outcome outcome = FileReuse.rewrite(retired.path(), temp, bytes);
+            if (outcome == FileReuse.Outcome.REUSED) {
+                return bytes.size();
+            }
+            if (outcome == FileReuse.Outcome.IN_PLACE) {
+                retention.restore(retired); // deleted after the new file is placed, as without reuse
+            }
         }
-        if (retired == null) {
-            DumpStatsWriter.writeNew(bytes, temp);
-        }
+        DumpStatsWriter.writeNew(bytes, temp);
         return bytes.size();
     }
 
     /** Creates the directory if needed; a failure names its real cause and the directory configured. */
     private void prepareDirectory() throws IOException {
+        reuseAllowed = false;
         if (Files.isDirectory(dir)) {
+            reuseAllowed = FileReuse.allowedIn(dir);
             return;
         }
         try {
@@ -156,6 +163,7 @@ final class ProfileFiles {
         } catch (java.nio.file.AccessDeniedException e) {
             throw new IOException("profile directory " + dir + " cannot be created: permission denied", e);
         }
+        reuseAllowed = FileReuse.allowedIn(dir);
     }
 
     /**

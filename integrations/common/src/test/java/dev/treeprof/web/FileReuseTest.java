@@ -132,4 +132,17 @@ class FileReuseTest {
         assertEquals(List.of(written.get(1).getFileName().toString(), file.getFileName().toString()).stream()
                 .sorted().collect(Collectors.toList()), names(dir));
     }
+
+    @Test
+    void inADirectoryOthersMayWriteFilesAreOnlyEverCreated() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("shared"));
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxr-x"));
+        RequestProfiling profiling = new RequestProfiling(ProfilerOptions.builder().noOutput().profileDir(dir)
+                .maxFiles(1).build());
+        Path first = serve(profiling, "/first", 3).file().orElseThrow();
+        Object firstInode = inode(first);
+        Path next = serve(profiling, "/next", 1).file().orElseThrow(); // created while the old one still exists
+        assertNotEquals(firstInode, inode(next), "a group member could swap a link in between the checks and the write");
+        assertEquals(List.of(next.getFileName().toString()), names(dir));
+    }
 }

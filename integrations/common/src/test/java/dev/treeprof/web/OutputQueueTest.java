@@ -73,4 +73,25 @@ class OutputQueueTest {
         assertTrue(queue.offer(lone::countDown));
         assertTrue(lone.await(30, TimeUnit.SECONDS), "a lone output after the stream is written");
     }
+
+    @Test
+    @Timeout(60)
+    void aSmallQueueIsNotOverrunWhileTheWriterGathersABatch() throws Exception {
+        OutputQueue queue = new OutputQueue(8); // writeQueueCapacity(8)
+        int n = 300;
+        AtomicInteger ran = new AtomicInteger();
+        int refused = 0;
+        for (int i = 0; i < n; i++) {
+            if (!queue.offer(ran::incrementAndGet)) {
+                refused++;
+            }
+            LockSupport.parkNanos(1_000_000); // 20 outputs in a 20 ms window, more than the queue holds
+        }
+        // The writer keeps up with ease; waiting out its whole window would refuse about half.
+        assertTrue(refused <= n / 20, refused + " of " + n + " refused");
+        CountDownLatch last = new CountDownLatch(1);
+        assertTrue(queue.offer(last::countDown));
+        assertTrue(last.await(30, TimeUnit.SECONDS));
+        assertEquals(n - refused, ran.get());
+    }
 }

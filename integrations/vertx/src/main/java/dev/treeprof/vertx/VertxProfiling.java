@@ -11,6 +11,7 @@ import dev.treeprof.web.RequestInfo;
 import dev.treeprof.web.RequestProfiling;
 import dev.treeprof.web.internal.Warnings;
 import io.vertx.core.Context;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.lang.ref.Cleaner;
@@ -102,10 +103,14 @@ final class VertxProfiling {
     /**
      * Runs the request's handling inside its root row, on the request's context. An end signalled
      * during it on this thread (a handler that ends its response at once, the usual case) is
-     * finished as soon as it returns, its root row closed.
+     * finished as soon as it returns, its root row closed. Not on a virtual-thread context, where
+     * the handler may go on awaiting other work after its response, while the context runs other
+     * events: there the end runs as a task of the context, as any other end does.
      */
     static void handle(Active active, Runnable handling) {
-        active.handlingThread = Thread.currentThread();
+        if (!onVirtualThreadContext()) {
+            active.handlingThread = Thread.currentThread();
+        }
         try {
             try (Scope s = Profile.scope(HANDLE_REQUEST)) {
                 handling.run();
@@ -113,6 +118,16 @@ final class VertxProfiling {
         } finally {
             active.handlingThread = null;
             active.finishSignalled();
+        }
+    }
+
+    /** Whether the current context runs its events on virtual threads (Vert.x 4.5 and later). */
+    private static boolean onVirtualThreadContext() {
+        try {
+            Context ctx = Vertx.currentContext();
+            return ctx != null && ctx.threadingModel() == ThreadingModel.VIRTUAL_THREAD;
+        } catch (RuntimeException | LinkageError e) {
+            return false; // a Vert.x without threading models has no virtual-thread contexts
         }
     }
 

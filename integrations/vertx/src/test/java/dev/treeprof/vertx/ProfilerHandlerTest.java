@@ -88,6 +88,11 @@ class ProfilerHandlerTest {
                 Thread.currentThread().interrupt();
             }
         });
+        router.get("/end-then-throw").handler(rc -> {
+            scoped("answer", () -> spin(100));
+            rc.response().end("answered");
+            throw new IllegalStateException("after the response"); // the profile still ends, once
+        });
         router.get("/hang").handler(rc -> {
             scoped("hang", () -> spin(100));
             HANGS.incrementAndGet();
@@ -152,6 +157,20 @@ class ProfilerHandlerTest {
         assertEquals("answered", body(raw(port, "GET", "/end-inside")));
         Stats stats = Support.profileOf(profiler.recent(), "/end-inside").stats();
         assertEquals(1, stats.row("answer").totalCalls(), stats.formatStats());
+    }
+
+    @Test
+    void aHandlerThatThrowsAfterEndingItsResponseEndsItsProfileOnceWithTheRootRowClosed() throws Exception {
+        ProfilerHandler profiler = ProfilerHandler.create(ProfilerOptions.builder().noOutput().build());
+        int port = Support.listen(vertx, app(profiler));
+        assertEquals("answered", body(raw(port, "GET", "/end-then-throw")));
+        RequestProfile p = Support.profileOf(profiler.recent(), "/end-then-throw");
+        assertEquals(200, p.request().status());
+        assertEquals(1, p.stats().row("answer").totalCalls());
+        assertEquals(1, p.stats().row(VertxProfiling.HANDLE_REQUEST.label()).totalCalls(), "the root row closed before the end");
+        raw(port, "GET", "/");
+        Support.profileOf(profiler.recent(), "/");
+        assertEquals(2, profiler.recent().size(), "one profile each, none twice");
     }
 
     @Test

@@ -27,14 +27,7 @@ final class DumpStatsWriter implements ProfileWriter {
 
     @Override
     public void write(Stats stats, Path file) throws IOException {
-        writeNew(stats, file);
-    }
-
-    /** Writes the profile to a new file and returns its size in bytes. */
-    long writeNew(Stats stats, Path file) throws IOException {
-        ByteArrayOutputStream bytes = marshal(stats, file.getFileName().toString());
-        writeNew(bytes, file);
-        return bytes.size();
+        writeNew(marshal(stats, file.getFileName().toString()), file);
     }
 
     /** The profile's dump, in the format the file name's extension asks for. */

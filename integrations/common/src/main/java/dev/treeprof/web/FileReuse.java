@@ -109,7 +109,7 @@ final class FileReuse {
             if (!written) {
                 return moveBack(temp, retired);
             }
-            discard(temp);
+            ProfileFiles.deleteTemp(temp);
             return Outcome.GONE;
         }
     }
@@ -123,15 +123,8 @@ final class FileReuse {
         } catch (RuntimeException e) {
             LOG.debug("treeprof could not move {} back: {}", temp, e.toString());
         }
-        discard(temp);
+        ProfileFiles.deleteTemp(temp);
         return Outcome.GONE;
     }
 
-    private static void discard(Path file) {
-        try {
-            ProfileFiles.delete(file);
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("treeprof could not delete {}: {}", file, e.toString());
-        }
-    }
 }

@@ -101,10 +101,11 @@ final class ProfileFiles {
     }
 
     /**
-     * Removes the temporary name (the file lives on under its final name once linked). One
-     * {@code unlink}: {@link Files#deleteIfExists} would first {@code lstat} the name as well.
+     * Removes a temporary name (the file lives on under its final name once linked, or was never
+     * finished), logging a failure at debug level. One {@code unlink}: {@link Files#deleteIfExists}
+     * would first {@code lstat} the name as well.
      */
-    private static void deleteTemp(Path temp) {
+    static void deleteTemp(Path temp) {
         try {
             delete(temp);
         } catch (IOException | RuntimeException e) {
@@ -152,16 +153,14 @@ final class ProfileFiles {
     /** Creates the directory if needed; a failure names its real cause and the directory configured. */
     private void prepareDirectory() throws IOException {
         reuseAllowed = false;
-        if (Files.isDirectory(dir)) {
-            reuseAllowed = FileReuse.allowedIn(dir);
-            return;
-        }
-        try {
-            Files.createDirectories(dir);
-        } catch (FileAlreadyExistsException e) {
-            throw new IOException("profile directory " + dir + " is not a directory", e);
-        } catch (java.nio.file.AccessDeniedException e) {
-            throw new IOException("profile directory " + dir + " cannot be created: permission denied", e);
+        if (!Files.isDirectory(dir)) {
+            try {
+                Files.createDirectories(dir);
+            } catch (FileAlreadyExistsException e) {
+                throw new IOException("profile directory " + dir + " is not a directory", e);
+            } catch (java.nio.file.AccessDeniedException e) {
+                throw new IOException("profile directory " + dir + " cannot be created: permission denied", e);
+            }
         }
         reuseAllowed = FileReuse.allowedIn(dir);
     }

@@ -126,6 +126,15 @@ final class PstatsPrinter {
         b.append(name.file()).append(':').append(name.line()).append('(').append(function).append(')');
     }
 
+    /** Appends a percall cell: {@code time / calls} as {@code %8.3f}, or eight spaces for no calls, as pstats does. */
+    private static void appendPercall(StringBuilder b, double time, long calls) {
+        if (calls == 0) {
+            b.append("        ");
+        } else {
+            PyFormat.appendF8(b, time / calls);
+        }
+    }
+
     /** Appends the ncalls text ({@code 7/1} under recursion, else {@code 7}) padded on the left to {@code width}. */
     private static void appendNcalls(StringBuilder b, long total, long primitive, int width) {
         int length = numberLength(total) + (total == primitive ? 0 : 1 + numberLength(primitive));
@@ -167,19 +176,11 @@ final class PstatsPrinter {
             b.append(' ');
             PyFormat.appendF8(b, r.tottime());
             b.append(' ');
-            if (r.totalCalls() == 0) {
-                b.append("        ");
-            } else {
-                PyFormat.appendF8(b, r.tottime() / r.totalCalls());
-            }
+            appendPercall(b, r.tottime(), r.totalCalls());
             b.append(' ');
             PyFormat.appendF8(b, r.cumtime());
             b.append(' ');
-            if (r.primitiveCalls() == 0) {
-                b.append("        ");
-            } else {
-                PyFormat.appendF8(b, r.cumtime() / r.primitiveCalls());
-            }
+            appendPercall(b, r.cumtime(), r.primitiveCalls());
             b.append(' ');
             appendLabel(b, r.function());
             b.append('\n');

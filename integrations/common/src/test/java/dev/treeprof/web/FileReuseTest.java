@@ -46,6 +46,11 @@ class FileReuseTest {
         return p;
     }
 
+    /** Request profiling that writes files into dir and keeps at most maxFiles of them. */
+    private static RequestProfiling keeping(Path dir, int maxFiles) {
+        return new RequestProfiling(ProfilerOptions.builder().noOutput().profileDir(dir).maxFiles(maxFiles).build());
+    }
+
     private static Object inode(Path file) throws IOException {
         return Files.getAttribute(file, "unix:ino", LinkOption.NOFOLLOW_LINKS);
     }
@@ -66,8 +71,7 @@ class FileReuseTest {
     @Test
     void theOldestFileIsRewrittenWithTheNewProfileAndCutToItsLength() throws Exception {
         Path dir = tmp.resolve("profiles");
-        RequestProfiling profiling = new RequestProfiling(ProfilerOptions.builder().noOutput().profileDir(dir)
-                .maxFiles(2).build());
+        RequestProfiling profiling = keeping(dir, 2);
         RequestProfile big = serve(profiling, "/big", 40);
         Object bigInode = inode(big.file().orElseThrow());
         long bigSize = Files.size(big.file().orElseThrow());
@@ -88,8 +92,7 @@ class FileReuseTest {
     @Test
     void aFileWithAnotherLinkIsNeverWrittenOver() throws Exception {
         Path dir = tmp.resolve("linked");
-        RequestProfiling profiling = new RequestProfiling(ProfilerOptions.builder().noOutput().profileDir(dir)
-                .maxFiles(1).build());
+        RequestProfiling profiling = keeping(dir, 1);
         Path first = serve(profiling, "/first", 3).file().orElseThrow();
         byte[] original = Files.readAllBytes(first);
         Path backup = Files.createLink(tmp.resolve("backup.prof"), first); // e.g. a snapshot made with hard links
@@ -103,8 +106,7 @@ class FileReuseTest {
     @Test
     void aLinkPutInPlaceOfAnOldFileIsNeverFollowed() throws Exception {
         Path dir = tmp.resolve("swapped");
-        RequestProfiling profiling = new RequestProfiling(ProfilerOptions.builder().noOutput().profileDir(dir)
-                .maxFiles(1).build());
+        RequestProfiling profiling = keeping(dir, 1);
         Path first = serve(profiling, "/first", 3).file().orElseThrow();
         Path victim = Files.writeString(tmp.resolve("victim.txt"), "keep me");
         Files.delete(first);
@@ -119,8 +121,7 @@ class FileReuseTest {
     @Test
     void anOldFileDeletedBehindOurBackIsReplacedByANewOne() throws Exception {
         Path dir = tmp.resolve("gone");
-        RequestProfiling profiling = new RequestProfiling(ProfilerOptions.builder().noOutput().profileDir(dir)
-                .maxFiles(2).build());
+        RequestProfiling profiling = keeping(dir, 2);
         List<Path> written = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             written.add(serve(profiling, "/r" + i, 2).file().orElseThrow());
@@ -137,8 +138,7 @@ class FileReuseTest {
     void inADirectoryOthersMayWriteFilesAreOnlyEverCreated() throws Exception {
         Path dir = Files.createDirectory(tmp.resolve("shared"));
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxr-x"));
-        RequestProfiling profiling = new RequestProfiling(ProfilerOptions.builder().noOutput().profileDir(dir)
-                .maxFiles(1).build());
+        RequestProfiling profiling = keeping(dir, 1);
         Path first = serve(profiling, "/first", 3).file().orElseThrow();
         Object firstInode = inode(first);
         Path next = serve(profiling, "/next", 1).file().orElseThrow(); // created while the old one still exists

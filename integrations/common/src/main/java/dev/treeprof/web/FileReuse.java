@@ -94,14 +94,21 @@ final class FileReuse {
         }
         boolean written = false;
         try {
-            Map<String, Object> a = Files.readAttributes(temp, "unix:nlink,isRegularFile", LinkOption.NOFOLLOW_LINKS);
+            Map<String, Object> a = Files.readAttributes(temp, "unix:nlink,isRegularFile,size", LinkOption.NOFOLLOW_LINKS);
             if (!Boolean.TRUE.equals(a.get("isRegularFile")) || !Integer.valueOf(1).equals(a.get("nlink"))) {
                 return moveBack(temp, retired);
             }
+            long oldSize = a.get("size") instanceof Long ? (Long) a.get("size") : Long.MAX_VALUE;
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                 written = true; // from here on its old content may be gone
                 bytes.writeTo(Channels.newOutputStream(ch)); // the buffer itself, no copy
-                ch.truncate(bytes.size());
+                if (bytes.size() < oldSize) {
+                    // Only when the new content is shorter: FileChannel.truncate costs three
+                    // system calls besides ftruncate (size, position, position), and on a
+                    // virtual machine each system call is dear. The size comes from the same stat
+                    // as the link count above.
+                    ch.truncate(bytes.size());
+                }
             }
             return Outcome.REUSED;
         } catch (IOException | RuntimeException e) {

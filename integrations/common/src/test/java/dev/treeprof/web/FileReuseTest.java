@@ -90,6 +90,37 @@ class FileReuseTest {
     }
 
     @Test
+    void aLongerProfileOverASmallerFileIsWrittenWhole() throws Exception {
+        Path dir = tmp.resolve("growing");
+        RequestProfiling profiling = keeping(dir, 1);
+        RequestProfile small = serve(profiling, "/small", 1);
+        Object smallInode = inode(small.file().orElseThrow());
+        long smallSize = Files.size(small.file().orElseThrow());
+        RequestProfile big = serve(profiling, "/big", 40);
+
+        Path file = big.file().orElseThrow();
+        assertEquals(smallInode, inode(file), "the retired file was reused");
+        byte[] expected = freshDump(big.stats(), file.getFileName().toString());
+        assertTrue(expected.length > smallSize);
+        assertArrayEquals(expected, Files.readAllBytes(file));
+        assertEquals(40, Stats.load(file).rows().size());
+        assertEquals(List.of(file.getFileName().toString()), names(dir));
+    }
+
+    @Test
+    void aFileGrownBehindOurBackIsStillCutToTheNewProfile() throws Exception {
+        Path dir = tmp.resolve("appended");
+        RequestProfiling profiling = keeping(dir, 1);
+        Path first = serve(profiling, "/first", 3).file().orElseThrow();
+        Files.write(first, new byte[4096], java.nio.file.StandardOpenOption.APPEND); // e.g. a tool wrote into it
+
+        RequestProfile next = serve(profiling, "/next", 3);
+        Path file = next.file().orElseThrow();
+        assertArrayEquals(freshDump(next.stats(), file.getFileName().toString()), Files.readAllBytes(file),
+                "the size that decides the cut is the file's own, not the one written");
+    }
+
+    @Test
     void aFileWithAnotherLinkIsNeverWrittenOver() throws Exception {
         Path dir = tmp.resolve("linked");
         RequestProfiling profiling = keeping(dir, 1);

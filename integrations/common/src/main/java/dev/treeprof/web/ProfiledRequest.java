@@ -287,6 +287,15 @@ public final class ProfiledRequest {
      * {@link Map#copyOf} would throw for, and which the profile leaves out); never handed out.
      */
     private static Map<String, String> copyOf(Map<String, String> attributes) {
+        // the usual ends, none or one attribute (a route), without a map to fill
+        int size = attributes.size();
+        if (size == 0) {
+            return Map.of();
+        }
+        if (size == 1) {
+            Map.Entry<String, String> e = attributes.entrySet().iterator().next();
+            return e.getKey() == null || e.getValue() == null ? Map.of() : Map.of(e.getKey(), e.getValue());
+        }
         java.util.LinkedHashMap<String, String> m = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, String> e : attributes.entrySet()) {
             if (e.getKey() != null && e.getValue() != null) {

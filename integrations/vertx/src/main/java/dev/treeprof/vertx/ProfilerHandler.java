@@ -134,8 +134,13 @@ public final class ProfilerHandler implements Handler<RoutingContext> {
             rc.put(KEY, ProfiledRequest.notProfiled());
             return null;
         }
-        rc.put(KEY, active.request());
-        rc.addEndHandler(ar -> ended(rc, active, ar));
+        try {
+            rc.put(KEY, active.request());
+            rc.addEndHandler(ar -> ended(rc, active, ar));
+        } catch (RuntimeException | LinkageError e) {
+            active.end(RequestInfo.UNKNOWN_STATUS, Map.of(VertxProfiling.ERROR, "could not start: " + e));
+            throw e;
+        }
         return active;
     }
 

@@ -85,12 +85,7 @@ final class VertxProfiling {
                 req.finish(RequestInfo.UNKNOWN_STATUS, Map.of(ERROR, "too many requests profiled at once"));
                 return null;
             }
-            Ending ending = new Ending(req, binding.release);
-            // A safety net for an end that is never signalled (a plain handler that replaced our
-            // response end handler): the context becomes unreachable with the request, and the
-            // cleaner then finishes the profile. Ending holds no reference to the context.
-            Cleaner.Cleanable cleanable = CLEANER.register(ctx, ending);
-            return new Active(req, binding, ending, cleanable);
+            return new Active(req, binding, new Ending(req, binding.release), ctx);
         } catch (RuntimeException | LinkageError e) {
             if (req != null && req.isProfiled()) {
                 req.finish(RequestInfo.UNKNOWN_STATUS, Map.of(ERROR, "could not start: " + e));
@@ -118,6 +113,7 @@ final class VertxProfiling {
         } finally {
             active.handlingThread = null;
             active.finishSignalled();
+            active.watchIfOpen();
         }
     }
 
@@ -136,7 +132,10 @@ final class VertxProfiling {
         private final ProfiledRequest request;
         private final ContextBinding binding;
         private final Ending ending;
-        private final Cleaner.Cleanable cleanable;
+        /** The request's context, for {@link #watchIfOpen}; the cleaner's action never sees it. */
+        private final Context context;
+        /** The safety net, once armed; see {@link #watchIfOpen}. */
+        private volatile Cleaner.Cleanable cleanable;
         /**
          * The thread running {@link #handle} for this request, else null. Written and, for the
          * answer that matters, read by that thread alone: another thread comparing it with itself
@@ -148,11 +147,34 @@ final class VertxProfiling {
         private int pendingStatus;
         private Map<String, String> pendingAttributes;
 
-        Active(ProfiledRequest request, ContextBinding binding, Ending ending, Cleaner.Cleanable cleanable) {
+        Active(ProfiledRequest request, ContextBinding binding, Ending ending, Context context) {
             this.request = request;
             this.binding = binding;
             this.ending = ending;
-            this.cleanable = cleanable;
+            this.context = context;
+        }
+
+        /**
+         * A safety net for an end that is never signalled (a plain handler that replaced our
+         * response end handler): once the context becomes unreachable with the request, the
+         * cleaner finishes the profile. Armed only for a request still open when its handler
+         * returns: most end inside it, and for them a cleaner registration and its removal (two
+         * locks on a list shared by all event loops, and a reference for the collector to
+         * process) would be pure cost. Never throws.
+         */
+        void watchIfOpen() {
+            if (ending.isDone()) {
+                return;
+            }
+            try {
+                Cleaner.Cleanable c = CLEANER.register(context, ending);
+                cleanable = c;
+                if (ending.isDone()) {
+                    c.clean(); // ended on another thread meanwhile, which may have missed the net
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("treeprof could not watch {}: {}", request, e.toString());
+            }
         }
 
         ProfiledRequest request() {
@@ -208,8 +230,12 @@ final class VertxProfiling {
                 LOG.debug("treeprof could not unbind {}: {}", request, e.toString());
             }
             ending.end(status, attributes);
+            Cleaner.Cleanable c = cleanable;
+            if (c == null) {
+                return; // never armed, or armed after this end and released by watchIfOpen
+            }
             try {
-                cleanable.clean();
+                c.clean();
             } catch (RuntimeException e) {
                 LOG.debug("treeprof could not release the cleaner of {}: {}", request, e.toString());
             }

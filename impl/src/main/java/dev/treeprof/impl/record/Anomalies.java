@@ -35,12 +35,30 @@ public final class Anomalies {
     private static final Logger LOG = LoggerFactory.getLogger("dev.treeprof");
     private static final Kind[] KINDS = Kind.values();
 
-    private final AtomicLongArray counts = new AtomicLongArray(KINDS.length);
+    /**
+     * The counts, made at the first anomaly: a web request's profiler (one per request) almost
+     * never sees one, and this is one array fewer per request.
+     */
+    private volatile AtomicLongArray counts;
     /** Warned once per kind per process: request integrations make a profiler per request. */
     static final AtomicReferenceArray<Object> WARNED = new AtomicReferenceArray<>(KINDS.length);
 
+    private AtomicLongArray counts() {
+        AtomicLongArray c = counts;
+        if (c == null) {
+            synchronized (this) {
+                c = counts;
+                if (c == null) {
+                    c = new AtomicLongArray(KINDS.length);
+                    counts = c;
+                }
+            }
+        }
+        return c;
+    }
+
     void report(Kind kind, String detail) {
-        counts.incrementAndGet(kind.ordinal());
+        counts().incrementAndGet(kind.ordinal());
         if (WARNED.compareAndSet(kind.ordinal(), null, Boolean.TRUE)) {
             try {
                 LOG.warn("treeprof: {} ({}). Further occurrences are counted, not logged.", kind.message, detail);
@@ -52,20 +70,25 @@ public final class Anomalies {
 
     void add(Kind kind, long n) {
         if (n > 0) {
-            counts.addAndGet(kind.ordinal(), n);
+            counts().addAndGet(kind.ordinal(), n);
         }
     }
 
     /** How often this kind happened. */
     public long count(Kind kind) {
-        return counts.get(kind.ordinal());
+        AtomicLongArray c = counts;
+        return c == null ? 0 : c.get(kind.ordinal());
     }
 
     /** Every kind that happened, with its count. */
     public Map<Kind, Long> snapshot() {
         Map<Kind, Long> m = new EnumMap<>(Kind.class);
+        AtomicLongArray all = counts;
+        if (all == null) {
+            return m;
+        }
         for (Kind k : KINDS) {
-            long c = counts.get(k.ordinal());
+            long c = all.get(k.ordinal());
             if (c > 0) {
                 m.put(k, c);
             }

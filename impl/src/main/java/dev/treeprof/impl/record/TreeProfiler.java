@@ -44,7 +44,8 @@ public final class TreeProfiler implements Profiler {
      * discarded map.
      */
     private static final class Registry {
-        final ConcurrentHashMap<ThreadState, Segment> segments = new ConcurrentHashMap<>();
+        // sized for the usual web request: one thread, maybe two (a table of 4, not 16)
+        final ConcurrentHashMap<ThreadState, Segment> segments = new ConcurrentHashMap<>(2);
         final int epoch;
 
         Registry(int epoch) {

@@ -100,11 +100,23 @@ public final class Recorder {
     /** Keeps the API's one-field switch on while any profiler is enabled. */
     static void profilerEnabled(boolean enabled) {
         synchronized (SWITCH_LOCK) {
+            boolean wasOn = enabledProfilers > 0;
             enabledProfilers += enabled ? 1 : -1;
-            if (recordingSwitch != null) {
-                recordingSwitch.set(enabledProfilers > 0);
+            boolean on = enabledProfilers > 0;
+            // Flipped only when it changes: every scope reads the switch, and a web server starts
+            // and stops a profiler per request, mostly with others still recording; rewriting the
+            // same value would still take its cache line from every other core.
+            if (recordingSwitch != null && on != wasOn) {
+                recordingSwitch.set(on);
             }
             invalidateAll();
+        }
+    }
+
+    /** How many profilers record now; for tests. */
+    static int enabledProfilers() {
+        synchronized (SWITCH_LOCK) {
+            return enabledProfilers;
         }
     }
 

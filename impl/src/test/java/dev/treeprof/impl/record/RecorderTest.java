@@ -47,6 +47,26 @@ class RecorderTest {
     }
 
     @Test
+    void theRecordingSwitchIsOnWhileAnyProfilerRecordsAndOffAfterTheLast() {
+        Profile.scope("binds the API to this provider").close();
+        int others = Recorder.enabledProfilers(); // 0, unless another test left a profiler on
+        TreeProfiler a = new TreeProfiler();
+        TreeProfiler b = new TreeProfiler();
+        a.start();
+        assertTrue(dev.treeprof.spi.RecordingSwitch.isOn());
+        b.start();
+        a.disable();
+        assertTrue(dev.treeprof.spi.RecordingSwitch.isOn(), "b still records");
+        b.disable();
+        assertEquals(others, Recorder.enabledProfilers());
+        assertEquals(others > 0, dev.treeprof.spi.RecordingSwitch.isOn(), "off after the last one stops");
+        a.start();
+        assertTrue(dev.treeprof.spi.RecordingSwitch.isOn(), "on again for a restarted profiler");
+        a.disable();
+        assertEquals(others > 0, dev.treeprof.spi.RecordingSwitch.isOn());
+    }
+
+    @Test
     void nothingRecordsUntilEnabledAndAfterDisabled() {
         timed(A, 1);
         p.enable();

@@ -153,10 +153,14 @@ final class OutputQueue {
         static final int CHECK_EVERY = 8;
         /**
          * The window in which a steady stream of outputs is collected between two wake-ups: short
-         * enough that a file is on disk soon after its request, long enough that a wake-up serves
-         * several outputs at the rates where wake-ups cost something.
+         * enough that a file is on disk soon after its request (a person looking for it never
+         * notices a tenth of a second), long enough that a wake-up serves many outputs at the
+         * rates where wake-ups cost something. The first file of a batch costs the writer far more
+         * than the next ones (its caches and the machine's are cold again after the wait): at
+         * about 650 files a second on a 2-core VM, 100 ms windows cost 65 to 107 µs of CPU per file
+         * where 20 ms windows cost 89 to 169 (see benchmarks/FINDINGS.md).
          */
-        static final long BATCH_NANOS = 20_000_000;
+        static final long BATCH_NANOS = 100_000_000;
         /** When the queue last ran empty; 0 before the first time. */
         private long lastEmpty;
         /** The writer thread while it waits for a batch to gather, else null. */

@@ -85,7 +85,7 @@ class OutputQueueTest {
             if (!queue.offer(ran::incrementAndGet)) {
                 refused++;
             }
-            LockSupport.parkNanos(1_000_000); // 20 outputs in a 20 ms window, more than the queue holds
+            LockSupport.parkNanos(1_000_000); // about 100 outputs in a window, far more than the queue holds
         }
         // The writer keeps up with ease; waiting out its whole window would refuse about half.
         assertTrue(refused <= n / 20, refused + " of " + n + " refused");

@@ -94,19 +94,18 @@ final class FileReuse {
         }
         boolean written = false;
         try {
-            Map<String, Object> a = Files.readAttributes(temp, "unix:nlink,isRegularFile,size", LinkOption.NOFOLLOW_LINKS);
+            Map<String, Object> a = Files.readAttributes(temp, "unix:nlink,isRegularFile", LinkOption.NOFOLLOW_LINKS);
             if (!Boolean.TRUE.equals(a.get("isRegularFile")) || !Integer.valueOf(1).equals(a.get("nlink"))) {
                 return moveBack(temp, retired);
             }
-            long oldSize = a.get("size") instanceof Long ? (Long) a.get("size") : Long.MAX_VALUE;
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                 written = true; // from here on its old content may be gone
                 bytes.writeTo(Channels.newOutputStream(ch)); // the buffer itself, no copy
-                if (bytes.size() < oldSize) {
-                    // Only when the new content is shorter: FileChannel.truncate costs three
-                    // system calls besides ftruncate (size, position, position), and on a
-                    // virtual machine each system call is dear. The size comes from the same stat
-                    // as the link count above.
+                if (ch.size() > bytes.size()) {
+                    // The file's own size after the write (one fstat), so a tail left by the old
+                    // profile, or by anything that wrote into the file since, is cut. Truncating
+                    // unasked would cost three system calls besides ftruncate (size, position,
+                    // position), and on a virtual machine each system call is dear.
                     ch.truncate(bytes.size());
                 }
             }

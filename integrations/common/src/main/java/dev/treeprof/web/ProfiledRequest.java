@@ -293,7 +293,11 @@ public final class ProfiledRequest {
             return Map.of();
         }
         if (size == 1) {
-            Map.Entry<String, String> e = attributes.entrySet().iterator().next();
+            java.util.Iterator<Map.Entry<String, String>> it = attributes.entrySet().iterator();
+            if (!it.hasNext()) {
+                return Map.of(); // emptied by another thread since size()
+            }
+            Map.Entry<String, String> e = it.next();
             return e.getKey() == null || e.getValue() == null ? Map.of() : Map.of(e.getKey(), e.getValue());
         }
         java.util.LinkedHashMap<String, String> m = new java.util.LinkedHashMap<>();

@@ -112,10 +112,12 @@ class FileReuseTest {
         Path dir = tmp.resolve("appended");
         RequestProfiling profiling = keeping(dir, 1);
         Path first = serve(profiling, "/first", 3).file().orElseThrow();
+        Object firstInode = inode(first);
         Files.write(first, new byte[4096], java.nio.file.StandardOpenOption.APPEND); // e.g. a tool wrote into it
 
         RequestProfile next = serve(profiling, "/next", 3);
         Path file = next.file().orElseThrow();
+        assertEquals(firstInode, inode(file), "the retired file was reused");
         assertArrayEquals(freshDump(next.stats(), file.getFileName().toString()), Files.readAllBytes(file),
                 "the size that decides the cut is the file's own, not the one written");
     }

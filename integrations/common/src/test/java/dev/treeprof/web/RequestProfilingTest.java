@@ -170,14 +170,20 @@ class RequestProfilingTest {
         Map<String, String> one = new java.util.HashMap<>();
         one.put("route", "/orders/:id");
         ProfiledRequest a = profiling.begin("GET", "/a");
-        CompletionStage<RequestProfile> doneA = a.finish(200, one);
-        one.put("route", "changed after the end"); // the caller's map is the caller's
-        one.put("late", "x");
+        CompletionStage<RequestProfile> doneA;
+        try (Binding work = a.enter()) { // work still in flight: the profile ends when it leaves
+            doneA = a.finish(200, one);
+            one.put("route", "changed after the end"); // the caller's map is the caller's
+            one.put("late", "x");
+        }
         assertEquals(Map.of("route", "/orders/:id"), await(doneA).request().attributes());
 
         Map<String, String> nullValue = new java.util.HashMap<>();
         nullValue.put("error", null);
         assertEquals(Map.of(), await(profiling.begin("GET", "/b").finish(200, nullValue)).request().attributes());
+        Map<String, String> nullKey = new java.util.HashMap<>();
+        nullKey.put(null, "x");
+        assertEquals(Map.of(), await(profiling.begin("GET", "/b").finish(200, nullKey)).request().attributes());
 
         Map<String, String> several = new java.util.LinkedHashMap<>();
         several.put("z", "1");

@@ -138,7 +138,7 @@ public final class ProfilerHandler implements Handler<RoutingContext> {
             rc.put(KEY, active.request());
             rc.addEndHandler(ar -> ended(rc, active, ar));
         } catch (RuntimeException | LinkageError e) {
-            active.end(RequestInfo.UNKNOWN_STATUS, Map.of(VertxProfiling.ERROR, "could not start: " + e));
+            active.abort("could not start: " + e);
             throw e;
         }
         return active;

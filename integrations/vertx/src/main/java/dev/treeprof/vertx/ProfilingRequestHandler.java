@@ -108,7 +108,7 @@ public final class ProfilingRequestHandler implements Handler<HttpServerRequest>
             response.closeHandler(v -> active.end(response.ended() ? response.getStatusCode()
                     : RequestInfo.UNKNOWN_STATUS, Map.of(VertxProfiling.ERROR, "connection closed")));
         } catch (RuntimeException | LinkageError e) {
-            active.end(RequestInfo.UNKNOWN_STATUS, Map.of(VertxProfiling.ERROR, "could not start: " + e));
+            active.abort("could not start: " + e);
             throw e;
         }
         return active;

@@ -215,6 +215,16 @@ final class VertxProfiling {
             }
         }
 
+        /**
+         * Ends the request at once, on this thread, when its end could not be hooked: the binding
+         * goes with it, so the handling that follows is not recorded. Never throws.
+         */
+        void abort(String error) {
+            if (!ending.isDone()) {
+                endNow(RequestInfo.UNKNOWN_STATUS, Map.of(ERROR, error));
+            }
+        }
+
         /** Finishes an end signalled inside {@link #handle}; on the thread that ran it. */
         private void finishSignalled() {
             if (endPending) {

@@ -1,6 +1,6 @@
 package dev.treeprof.web;
 
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -175,7 +175,11 @@ final class OutputQueue {
         private int tasks;
 
         PacedWriter(int capacity, double coreShare) {
-            super(1, 1, 10, TimeUnit.SECONDS, new ArrayBlockingQueue<>(capacity), r -> {
+            // A two-lock queue: the request threads offering and the writer taking never wait for
+            // each other, and its size (read on every offer and after every task) is one atomic
+            // read. An ArrayBlockingQueue has one lock for all of it, which under load had the
+            // server's threads queue up behind the writer three times per request.
+            super(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(capacity), r -> {
                 Thread t = new Thread(r, "treeprof-writer-" + THREADS.incrementAndGet());
                 t.setDaemon(true);
                 return t;

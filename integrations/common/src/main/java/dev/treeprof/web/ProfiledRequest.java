@@ -251,7 +251,9 @@ public final class ProfiledRequest {
         }
         this.status = status;
         if (attributes != null && !attributes.isEmpty()) {
-            this.attributes = copyOf(attributes);
+            // the caller's entries as they are now (the map stays the caller's), without null keys or
+            // values, which Map.copyOf would throw for and which the profile leaves out
+            this.attributes = RequestInfo.withoutNulls(attributes);
         }
         leave();
         return result;
@@ -280,33 +282,6 @@ public final class ProfiledRequest {
         }
         attributes = withError(attributes, String.format(LATE_WORK, graceMillis));
         end();
-    }
-
-    /**
-     * The caller's attributes as they are now, in their order, without null keys or values (which
-     * {@link Map#copyOf} would throw for, and which the profile leaves out); never handed out.
-     */
-    private static Map<String, String> copyOf(Map<String, String> attributes) {
-        // the usual ends, none or one attribute (a route), without a map to fill
-        int size = attributes.size();
-        if (size == 0) {
-            return Map.of();
-        }
-        if (size == 1) {
-            java.util.Iterator<Map.Entry<String, String>> it = attributes.entrySet().iterator();
-            if (!it.hasNext()) {
-                return Map.of(); // emptied by another thread since size()
-            }
-            Map.Entry<String, String> e = it.next();
-            return e.getKey() == null || e.getValue() == null ? Map.of() : Map.of(e.getKey(), e.getValue());
-        }
-        java.util.LinkedHashMap<String, String> m = new java.util.LinkedHashMap<>();
-        for (Map.Entry<String, String> e : attributes.entrySet()) {
-            if (e.getKey() != null && e.getValue() != null) {
-                m.put(e.getKey(), e.getValue());
-            }
-        }
-        return m;
     }
 
     private static Map<String, String> withError(Map<String, String> attributes, String error) {

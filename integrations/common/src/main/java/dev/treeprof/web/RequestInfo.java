@@ -115,12 +115,10 @@ public final class RequestInfo {
         if (more.isEmpty()) {
             return this;
         }
-        if (attributes.isEmpty() && more.size() == 1) {
-            // The usual end (a route template, or an error): one entry needs no ordered copy.
-            Map.Entry<String, String> e = more.entrySet().iterator().next();
-            return e.getKey() == null || e.getValue() == null ? this
-                    : new RequestInfo(method, path, startEpochMillis, startNanos, status, elapsedNanos, threadNames,
-                            Map.of(e.getKey(), e.getValue()));
+        if (attributes.isEmpty()) {
+            Map<String, String> m = withoutNulls(more); // the usual end: nothing to merge with
+            return m.isEmpty() ? this
+                    : new RequestInfo(method, path, startEpochMillis, startNanos, status, elapsedNanos, threadNames, m);
         }
         Map<String, String> m = new LinkedHashMap<>(attributes);
         for (Map.Entry<String, String> e : more.entrySet()) {
@@ -131,6 +129,38 @@ public final class RequestInfo {
         return m.size() == attributes.size() && m.equals(attributes) ? this
                 : new RequestInfo(method, path, startEpochMillis, startNanos, status, elapsedNanos, threadNames,
                         Collections.unmodifiableMap(m));
+    }
+
+    /**
+     * The non-null entries of {@code map}, in its order, unmodifiable and never the map given.
+     * None or one (a request's usual end: a route template, or an error) take no ordered map to
+     * fill.
+     */
+    static Map<String, String> withoutNulls(Map<String, String> map) {
+        String firstKey = null;
+        String firstValue = null;
+        LinkedHashMap<String, String> several = null;
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            String key = e.getKey();
+            String value = e.getValue();
+            if (key == null || value == null) {
+                continue;
+            }
+            if (firstKey == null) {
+                firstKey = key;
+                firstValue = value;
+            } else {
+                if (several == null) {
+                    several = new LinkedHashMap<>();
+                    several.put(firstKey, firstValue);
+                }
+                several.put(key, value);
+            }
+        }
+        if (several != null) {
+            return Collections.unmodifiableMap(several);
+        }
+        return firstKey == null ? Map.of() : Map.of(firstKey, firstValue);
     }
 
     /**

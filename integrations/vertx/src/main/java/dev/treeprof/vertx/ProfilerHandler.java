@@ -134,13 +134,10 @@ public final class ProfilerHandler implements Handler<RoutingContext> {
             rc.put(KEY, ProfiledRequest.notProfiled());
             return null;
         }
-        try {
+        active.hookEnd(() -> {
             rc.put(KEY, active.request());
             rc.addEndHandler(ar -> ended(rc, active, ar));
-        } catch (RuntimeException | LinkageError e) {
-            active.abort("could not start: " + e);
-            throw e;
-        }
+        });
         return active;
     }
 

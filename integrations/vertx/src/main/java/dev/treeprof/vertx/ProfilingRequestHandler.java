@@ -102,15 +102,12 @@ public final class ProfilingRequestHandler implements Handler<HttpServerRequest>
         if (active == null) {
             return null;
         }
-        try {
+        active.hookEnd(() -> {
             HttpServerResponse response = request.response();
             response.endHandler(v -> active.end(response.getStatusCode(), Map.of()));
             response.closeHandler(v -> active.end(response.ended() ? response.getStatusCode()
                     : RequestInfo.UNKNOWN_STATUS, Map.of(VertxProfiling.ERROR, "connection closed")));
-        } catch (RuntimeException | LinkageError e) {
-            active.abort("could not start: " + e);
-            throw e;
-        }
+        });
         return active;
     }
 

@@ -216,12 +216,18 @@ final class VertxProfiling {
         }
 
         /**
-         * Ends the request at once, on this thread, when its end could not be hooked: the binding
-         * goes with it, so the handling that follows is not recorded. Never throws.
+         * Installs the handlers that will signal the request's end. If that fails, the request
+         * ends at once, on this thread, its binding with it (so the handling that follows is not
+         * recorded), and the failure goes on to the caller.
          */
-        void abort(String error) {
-            if (!ending.isDone()) {
-                endNow(RequestInfo.UNKNOWN_STATUS, Map.of(ERROR, error));
+        void hookEnd(Runnable hooks) {
+            try {
+                hooks.run();
+            } catch (RuntimeException | LinkageError e) {
+                if (!ending.isDone()) {
+                    endNow(RequestInfo.UNKNOWN_STATUS, Map.of(ERROR, "could not start: " + e));
+                }
+                throw e;
             }
         }
 

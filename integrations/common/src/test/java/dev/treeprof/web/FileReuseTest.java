@@ -68,6 +68,18 @@ class FileReuseTest {
         return Files.readAllBytes(fresh);
     }
 
+    /**
+     * Asserts that the profile's file is the retired one (same inode) and holds exactly the dump a
+     * new file would; returns that dump.
+     */
+    private byte[] assertRewritten(Object retiredInode, RequestProfile profile, String message) throws IOException {
+        Path file = profile.file().orElseThrow();
+        assertEquals(retiredInode, inode(file), "the retired file was reused");
+        byte[] expected = freshDump(profile.stats(), file.getFileName().toString());
+        assertArrayEquals(expected, Files.readAllBytes(file), message);
+        return expected;
+    }
+
     @Test
     void theOldestFileIsRewrittenWithTheNewProfileAndCutToItsLength() throws Exception {
         Path dir = tmp.resolve("profiles");
@@ -79,11 +91,9 @@ class FileReuseTest {
         RequestProfile small = serve(profiling, "/small", 1);
 
         Path file = small.file().orElseThrow();
-        assertEquals(bigInode, inode(file), "the retired file was reused");
+        byte[] expected = assertRewritten(bigInode, small, "exactly the new dump: none of the old file's tail");
         assertFalse(Files.exists(big.file().orElseThrow()));
-        byte[] expected = freshDump(small.stats(), file.getFileName().toString());
         assertTrue(expected.length < bigSize);
-        assertArrayEquals(expected, Files.readAllBytes(file), "exactly the new dump: none of the old file's tail");
         assertEquals(1, Stats.load(file).rows().stream().filter(r -> r.label().contains("function_number_0")).count());
         assertEquals(List.of(second.file().orElseThrow().getFileName().toString(), file.getFileName().toString()).stream()
                 .sorted().collect(Collectors.toList()), names(dir), "no temporary name is left");
@@ -99,10 +109,8 @@ class FileReuseTest {
         RequestProfile big = serve(profiling, "/big", 40);
 
         Path file = big.file().orElseThrow();
-        assertEquals(smallInode, inode(file), "the retired file was reused");
-        byte[] expected = freshDump(big.stats(), file.getFileName().toString());
+        byte[] expected = assertRewritten(smallInode, big, "the whole new dump");
         assertTrue(expected.length > smallSize);
-        assertArrayEquals(expected, Files.readAllBytes(file));
         assertEquals(40, Stats.load(file).rows().size());
         assertEquals(List.of(file.getFileName().toString()), names(dir));
     }
@@ -116,10 +124,7 @@ class FileReuseTest {
         Files.write(first, new byte[4096], java.nio.file.StandardOpenOption.APPEND); // e.g. a tool wrote into it
 
         RequestProfile next = serve(profiling, "/next", 3);
-        Path file = next.file().orElseThrow();
-        assertEquals(firstInode, inode(file), "the retired file was reused");
-        assertArrayEquals(freshDump(next.stats(), file.getFileName().toString()), Files.readAllBytes(file),
-                "the size that decides the cut is the file's own, not the one written");
+        assertRewritten(firstInode, next, "the size that decides the cut is the file's own, not the one written");
     }
 
     @Test

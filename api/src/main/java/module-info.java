@@ -5,6 +5,8 @@
 module dev.treeprof {
     exports dev.treeprof;
     exports dev.treeprof.spi;
+    // not API: the compact pair views the implementation builds a whole table's rows over
+    exports dev.treeprof.internal to dev.treeprof.impl;
 
     uses dev.treeprof.spi.ProfilerProvider;
 }

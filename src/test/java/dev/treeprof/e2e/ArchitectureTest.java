@@ -52,8 +52,9 @@ class ArchitectureTest {
 
     @Test
     void theApiDependsOnNothingButItselfAndTheJdk() {
-        classes().that().resideInAnyPackage("dev.treeprof", "dev.treeprof.spi")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.treeprof", "dev.treeprof.spi", "java..")
+        classes().that().resideInAnyPackage("dev.treeprof", "dev.treeprof.spi", "dev.treeprof.internal")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.treeprof", "dev.treeprof.spi",
+                        "dev.treeprof.internal", "java..")
                 .check(all);
     }
 
@@ -61,7 +62,7 @@ class ArchitectureTest {
     void integrationsAndTheViewerUseTheApiOnly() {
         noClasses().that().resideInAnyPackage("dev.treeprof.web..", "dev.treeprof.undertow..", "dev.treeprof.vertx..",
                         "dev.treeprof.viewer..")
-                .should().dependOnClassesThat().resideInAPackage("dev.treeprof.impl..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.treeprof.impl..", "dev.treeprof.internal..")
                 .because("integrations compile against treeprof-api alone and run with any implementation")
                 .check(all);
     }
@@ -92,7 +93,13 @@ class ArchitectureTest {
     void theModuleDescriptorsSealTheApiBoundary() {
         java.lang.module.ModuleDescriptor api = descriptor("api");
         assertEquals(java.util.Set.of("dev.treeprof", "dev.treeprof.spi"),
-                api.exports().stream().map(java.lang.module.ModuleDescriptor.Exports::source)
+                api.exports().stream().filter(e -> !e.isQualified())
+                        .map(java.lang.module.ModuleDescriptor.Exports::source)
+                        .collect(java.util.stream.Collectors.toSet()));
+        // the internal package is open to the implementation alone
+        assertEquals(java.util.Set.of("dev.treeprof.internal -> [dev.treeprof.impl]"),
+                api.exports().stream().filter(java.lang.module.ModuleDescriptor.Exports::isQualified)
+                        .map(e -> e.source() + " -> " + new java.util.TreeSet<>(e.targets()))
                         .collect(java.util.stream.Collectors.toSet()));
         assertTrue(api.requires().stream().allMatch(r -> r.name().equals("java.base")), api.requires().toString());
         java.lang.module.ModuleDescriptor impl = descriptor("impl");

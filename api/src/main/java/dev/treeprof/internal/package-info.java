@@ -1,0 +1,5 @@
+/**
+ * Not API: types the API module shares with treeprof's implementation only (a qualified export in
+ * the module descriptor). On the class path they are visible, but may change in any release.
+ */
+package dev.treeprof.internal;

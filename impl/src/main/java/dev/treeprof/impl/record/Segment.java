@@ -5,6 +5,7 @@ import dev.treeprof.ScopeName;
 import dev.treeprof.CallNode;
 import dev.treeprof.impl.stats.TreeNodes;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What one thread records into one profiler: its call tree and its stack of open frames. Only the
@@ -186,10 +187,16 @@ final class Segment {
         return snapshot(tree.root);
     }
 
+    /** Most nodes are leaves: they share one empty list rather than each wrapping an empty array. */
+    private static List<Node> childrenAcquire(Node n) {
+        Node[] children = n.childrenAcquire();
+        return children.length == 0 ? List.of() : Arrays.asList(children);
+    }
+
     /** Copies a node tree without recursion, so very deep trees cannot overflow the stack. */
     static CallNode snapshot(Node root) {
         // the acquire load of the total comes first: it makes the owner's earlier writes of calls and self visible
-        return TreeNodes.build(root, n -> Arrays.asList(n.childrenAcquire()), (n, kids) -> {
+        return TreeNodes.build(root, Segment::childrenAcquire, (n, kids) -> {
             long total = n.totalAcquire();
             return CallNode.of(n.name, n.calls, total, n.selfNanos, kids);
         });

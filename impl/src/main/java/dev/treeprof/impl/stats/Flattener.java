@@ -5,15 +5,11 @@ import dev.treeprof.CallStats;
 import dev.treeprof.ScopeName;
 import dev.treeprof.StatsRow;
 import dev.treeprof.ThreadTree;
-import java.util.AbstractMap;
-import java.util.AbstractSet;
+import dev.treeprof.internal.CallPairs;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.Set;
 
 /**
  * Turns call trees into cProfile's per-function numbers, exactly as {@code _lsprof} would have
@@ -38,38 +34,67 @@ import java.util.Set;
  * <p>Functions and pairs are numbered in first-seen order and summed in parallel arrays, not in a
  * map per function: a 100,000-function tree would otherwise hold hundreds of thousands of small
  * maps, entries and boxed numbers alive at once, which the collector must copy (see
- * benchmarks/FINDINGS.md). One instance flattens one table; not thread-safe.
+ * benchmarks/FINDINGS.md). The arrays are sized once from the trees' node count, and the rows'
+ * callers and callees are views over the pair arrays, shared by the whole table: no map, entry or
+ * {@code CallStats} per pair. One instance flattens one table; not thread-safe.
  */
 final class Flattener {
 
     /** cProfile's factor for a nanosecond clock: {@code 1 / 1e9}, the double nearest 1e-9. */
     static final double SECONDS_PER_NANO = 1e-9;
 
+    /**
+     * The most entries the arrays are sized for up front: a tree's node count bounds its functions
+     * and its pairs, and sizing once avoids growing (copying) every array several times over; past
+     * this the arrays grow.
+     */
+    private static final int MAX_PRESIZE = 1 << 22;
+
     /** Function numbers by key. */
-    private final NameIndex functions = new NameIndex();
-    private long[] calls = new long[8];
-    private long[] primitiveCalls = new long[8];
-    private long[] tottimeNanos = new long[8];
-    private long[] cumtimeNanos = new long[8];
+    private final NameIndex functions;
+    private long[] calls;
+    private long[] primitiveCalls;
+    private long[] tottimeNanos;
+    private long[] cumtimeNanos;
     /** How many activations of the function are on the current path. */
-    private int[] active = new int[8];
+    private int[] active;
 
     /** Pair numbers by (caller, callee) function numbers. */
-    private final PairIndex pairIndex = new PairIndex();
+    private final PairIndex pairIndex;
     private int pairCount;
-    private int[] pairCaller = new int[8];
-    private int[] pairCallee = new int[8];
-    /** Per pair: calls, primitive calls, tottime and cumtime nanoseconds. */
-    private long[] pairNumbers = new long[32];
+    private int[] pairCaller;
+    private int[] pairCallee;
+    /**
+     * Per pair: calls, primitive calls, tottime and cumtime; the times in nanoseconds while
+     * counting, then in seconds as raw double bits, the form the rows' pair views read.
+     */
+    private long[] pairNumbers;
     /** How many activations of the pair are on the current path. */
-    private int[] pairActive = new int[8];
+    private int[] pairActive;
 
-    private Flattener() {
+    /** @param expected how many functions and pairs to size for: the trees' node count bounds both */
+    private Flattener(long expected) {
+        int n = (int) Math.max(8, Math.min(expected, MAX_PRESIZE));
+        functions = new NameIndex(n);
+        calls = new long[n];
+        primitiveCalls = new long[n];
+        tottimeNanos = new long[n];
+        cumtimeNanos = new long[n];
+        active = new int[n];
+        pairIndex = new PairIndex(n);
+        pairCaller = new int[n];
+        pairCallee = new int[n];
+        pairNumbers = new long[4 * n];
+        pairActive = new int[n];
     }
 
     /** The rows of these trees, one per function in first-seen order, callers and callees in pstats' order. */
     static List<StatsRow> rows(List<ThreadTree> threads) {
-        Flattener f = new Flattener();
+        long nodes = 0;
+        for (ThreadTree t : threads) {
+            nodes += t.root().size() - 1;
+        }
+        Flattener f = new Flattener(nodes);
         for (ThreadTree t : threads) {
             f.add(t.root());
         }
@@ -224,85 +249,57 @@ final class Flattener {
             byCaller[fill[pairCaller[p]]++] = p;
         }
         fill = null;
+        // converted once, as cProfile's getstats converts its sums; the views read seconds
+        for (int p = 0; p < m; p++) {
+            int at = 4 * p;
+            pairNumbers[at + 2] = Double.doubleToRawLongBits(seconds(pairNumbers[at + 2]));
+            pairNumbers[at + 3] = Double.doubleToRawLongBits(seconds(pairNumbers[at + 3]));
+        }
+        // The rows' pair views share these arrays for as long as any row lives, so arrays sized
+        // for many more entries than the trees had (many nodes, few functions) are cut to size.
         ScopeName[] names = functions.keysInOrder();
+        if (mostlySpare(names.length, n)) {
+            names = Arrays.copyOf(names, n);
+        }
+        int[] callerOf = pairCaller;
+        int[] calleeOf = pairCallee;
+        long[] numbers = pairNumbers;
+        if (mostlySpare(callerOf.length, m)) {
+            callerOf = Arrays.copyOf(callerOf, m);
+            calleeOf = Arrays.copyOf(calleeOf, m);
+            numbers = Arrays.copyOf(numbers, 4 * m);
+        }
         List<StatsRow> rows = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Map<ScopeName, CallStats> callers = callersStart[i] == callersStart[i + 1] ? Map.of()
-                    : new PairView(names, byCallee, callersStart[i], callersStart[i + 1], true);
+                    : new CallPairs(names, callerOf, numbers, byCallee, callersStart[i], callersStart[i + 1]);
             Map<ScopeName, CallStats> callees = calleesStart[i] == calleesStart[i + 1] ? Map.of()
-                    : new PairView(names, byCaller, calleesStart[i], calleesStart[i + 1], false);
+                    : new CallPairs(names, calleeOf, numbers, byCaller, calleesStart[i], calleesStart[i + 1]);
             rows.add(new StatsRow(names[i], calls[i], primitiveCalls[i], seconds(tottimeNanos[i]),
                     seconds(cumtimeNanos[i]), callers, callees));
         }
         return rows;
     }
 
-    /**
-     * One row's callers or callees read straight from the pair arrays, for {@link StatsRow}'s
-     * constructor to copy into its own compact form: no map is built per row.
-     */
-    private final class PairView extends AbstractMap<ScopeName, CallStats> {
-        private final ScopeName[] names;
-        private final int[] order;
-        private final int from;
-        private final int to;
-        /** Keys are the pairs' callers (a row's callers), else their callees. */
-        private final boolean callerKeys;
-
-        PairView(ScopeName[] names, int[] order, int from, int to, boolean callerKeys) {
-            this.names = names;
-            this.order = order;
-            this.from = from;
-            this.to = to;
-            this.callerKeys = callerKeys;
-        }
-
-        @Override
-        public int size() {
-            return to - from;
-        }
-
-        @Override
-        public Set<Map.Entry<ScopeName, CallStats>> entrySet() {
-            return new AbstractSet<>() {
-                @Override
-                public int size() {
-                    return to - from;
-                }
-
-                @Override
-                public Iterator<Map.Entry<ScopeName, CallStats>> iterator() {
-                    return new Iterator<>() {
-                        private int k = from;
-
-                        @Override
-                        public boolean hasNext() {
-                            return k < to;
-                        }
-
-                        @Override
-                        public Map.Entry<ScopeName, CallStats> next() {
-                            if (k >= to) {
-                                throw new NoSuchElementException();
-                            }
-                            int p = order[k++];
-                            int at = 4 * p;
-                            CallStats c = new CallStats(pairNumbers[at], pairNumbers[at + 1],
-                                    seconds(pairNumbers[at + 2]), seconds(pairNumbers[at + 3]));
-                            return new SimpleImmutableEntry<>(names[callerKeys ? pairCaller[p] : pairCallee[p]], c);
-                        }
-                    };
-                }
-            };
-        }
+    /** Whether more than an eighth of an array of this length is unused. */
+    private static boolean mostlySpare(int length, int used) {
+        return length - used > used / 8;
     }
 
     /** Open-addressing map from a name to its number, numbers given in insertion order. */
     private static final class NameIndex {
-        private ScopeName[] keys = new ScopeName[16];
-        private int[] values = new int[16];
-        private ScopeName[] inOrder = new ScopeName[8];
+        private ScopeName[] keys;
+        private int[] values;
+        private ScopeName[] inOrder;
         private int size;
+
+        /** Sized for {@code expected} names without growing. */
+        NameIndex(int expected) {
+            int capacity = tableSize(expected);
+            keys = new ScopeName[capacity];
+            values = new int[capacity];
+            inOrder = new ScopeName[expected];
+        }
 
         int get(ScopeName name) {
             int mask = keys.length - 1;
@@ -364,9 +361,16 @@ final class Flattener {
     /** Open-addressing map from a pair's packed function numbers to its number. */
     private static final class PairIndex {
         private static final long EMPTY = -1L;
-        private long[] keys = filled(16);
-        private int[] values = new int[16];
+        private long[] keys;
+        private int[] values;
         private int size;
+
+        /** Sized for {@code expected} pairs without growing. */
+        PairIndex(int expected) {
+            int capacity = tableSize(expected);
+            keys = filled(capacity);
+            values = new int[capacity];
+        }
 
         private static long[] filled(int n) {
             long[] a = new long[n];
@@ -412,6 +416,11 @@ final class Flattener {
             keys[i] = key;
             values[i] = value;
         }
+    }
+
+    /** The smallest power of two that holds {@code expected} entries at most half full. */
+    private static int tableSize(int expected) {
+        return Integer.highestOneBit(Math.max(8, 2 * expected - 1)) << 1;
     }
 
     /** Spreads a hash code's bits so linear probing does not cluster on similar codes. */

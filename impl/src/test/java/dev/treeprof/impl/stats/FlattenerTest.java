@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The array-based flattening against a plain recursive reference of cProfile's counting rules,
- * on random trees with few names (so functions and pairs recur, directly and through others),
- * spread over several threads.
+ * on random trees spread over several threads, with few names (so functions and pairs recur,
+ * directly and through others) or with nearly a function per node.
  */
 class FlattenerTest {
 
@@ -27,12 +27,24 @@ class FlattenerTest {
         ScopeName.of("app.py", 3, "c"), ScopeName.of("app.py", 10, "d"), ScopeName.of("lib/x.py", 7, "a"),
     };
 
-    private static CallNode randomTree(Random rnd, int depth) {
+    /**
+     * Names enough for nearly every node to be its own function: the table then uses its arrays
+     * as sized from the node count, where the few names above leave most of them spare.
+     */
+    private static final ScopeName[] MANY_NAMES = new ScopeName[5000];
+
+    static {
+        for (int i = 0; i < MANY_NAMES.length; i++) {
+            MANY_NAMES[i] = ScopeName.of("many.py", i, "m" + i);
+        }
+    }
+
+    private static CallNode randomTree(Random rnd, int depth, ScopeName[] names) {
         List<CallNode> kids = new ArrayList<>();
         int n = depth >= 7 ? 0 : rnd.nextInt(4);
         long childTotal = 0;
         for (int i = 0; i < n; i++) {
-            CallNode c = randomTree(rnd, depth + 1);
+            CallNode c = randomTree(rnd, depth + 1, names);
             kids.add(c);
             childTotal += c.totalNanos();
         }
@@ -40,7 +52,7 @@ class FlattenerTest {
         Map<ScopeName, CallNode> distinct = new LinkedHashMap<>();
         kids.forEach(k -> distinct.putIfAbsent(k.name(), k));
         long own = rnd.nextInt(1_000_000_000);
-        return CallNode.of(NAMES[rnd.nextInt(NAMES.length)], 1 + rnd.nextInt(5), own + childTotal, own,
+        return CallNode.of(names[rnd.nextInt(names.length)], 1 + rnd.nextInt(5), own + childTotal, own,
                 new ArrayList<>(distinct.values()));
     }
 
@@ -114,13 +126,14 @@ class FlattenerTest {
     void matchesTheReferenceBitForBitAndInOrder() {
         for (long seed = 1; seed <= 200; seed++) {
             Random rnd = new Random(seed);
+            ScopeName[] names = seed % 2 == 0 ? NAMES : MANY_NAMES;
             List<ThreadTree> threads = new ArrayList<>();
             Reference ref = new Reference();
             int threadCount = 1 + rnd.nextInt(3);
             for (int t = 0; t < threadCount; t++) {
                 List<CallNode> top = new ArrayList<>();
                 for (int i = rnd.nextInt(4); i >= 0; i--) {
-                    top.add(randomTree(rnd, 0));
+                    top.add(randomTree(rnd, 0, names));
                 }
                 Map<ScopeName, CallNode> distinct = new LinkedHashMap<>();
                 top.forEach(k -> distinct.putIfAbsent(k.name(), k));

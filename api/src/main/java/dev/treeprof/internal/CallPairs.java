@@ -27,7 +27,8 @@ import java.util.function.IntFunction;
  * {@code names[nameOf[p]]} ({@code names[p]} when {@code nameOf} is null) and its numbers are
  * {@code numbers[4p .. 4p+3]}: total calls, primitive calls, and the raw bits of tottime and cumtime
  * in seconds ({@link Double#doubleToRawLongBits}). The arrays are adopted, not copied: whoever makes
- * a view must never change them afterwards.
+ * a view must never change them afterwards, since rows hand the view out as an immutable map. A
+ * view keeps its table's shared arrays alive for as long as it lives.
  */
 public final class CallPairs extends AbstractMap<ScopeName, CallStats> {
 
@@ -58,26 +59,30 @@ public final class CallPairs extends AbstractMap<ScopeName, CallStats> {
 
     /** {@code map} itself when it is a {@code CallPairs}, else a compact copy in its iteration order. */
     public static CallPairs of(Map<ScopeName, CallStats> map) {
-        if (map instanceof CallPairs) {
-            return (CallPairs) map;
-        }
         int n = map.size();
         if (n == 0) {
-            return EMPTY;
+            return EMPTY; // not even an empty view: it would keep its table's arrays alive
+        }
+        if (map instanceof CallPairs) {
+            return (CallPairs) map;
         }
         ScopeName[] keys = new ScopeName[n];
         long[] numbers = new long[4 * n];
         int i = 0;
         for (Map.Entry<ScopeName, CallStats> e : map.entrySet()) {
-            CallStats c = e.getValue();
             keys[i] = Objects.requireNonNull(e.getKey(), "caller or callee");
-            numbers[4 * i] = c.totalCalls();
-            numbers[4 * i + 1] = c.primitiveCalls();
-            numbers[4 * i + 2] = Double.doubleToRawLongBits(c.tottime());
-            numbers[4 * i + 3] = Double.doubleToRawLongBits(c.cumtime());
-            i++;
+            put(numbers, i++, e.getValue());
         }
         return new CallPairs(keys, null, numbers, null, 0, n);
+    }
+
+    /** Stores a pair's numbers at {@code pair} in the layout the views read. */
+    public static void put(long[] numbers, int pair, CallStats stats) {
+        int at = 4 * pair;
+        numbers[at] = stats.totalCalls();
+        numbers[at + 1] = stats.primitiveCalls();
+        numbers[at + 2] = Double.doubleToRawLongBits(stats.tottime());
+        numbers[at + 3] = Double.doubleToRawLongBits(stats.cumtime());
     }
 
     private int pair(int i) {

@@ -3,6 +3,7 @@ package dev.treeprof.impl.stats;
 import dev.treeprof.CallStats;
 import dev.treeprof.ScopeName;
 import dev.treeprof.StatsRow;
+import dev.treeprof.internal.CallPairs;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -107,13 +108,8 @@ final class FunctionTable {
                 Integer j = index.get(c.getKey());
                 if (j != null) {
                     int k = count[j]++;
-                    CallStats v = c.getValue();
                     calleeKeys[j][k] = r.function();
-                    long[] numbers = calleeNumbers[j];
-                    numbers[4 * k] = v.totalCalls();
-                    numbers[4 * k + 1] = v.primitiveCalls();
-                    numbers[4 * k + 2] = Double.doubleToRawLongBits(v.tottime());
-                    numbers[4 * k + 3] = Double.doubleToRawLongBits(v.cumtime());
+                    CallPairs.put(calleeNumbers[j], k, c.getValue());
                 }
             }
         }
@@ -123,12 +119,8 @@ final class FunctionTable {
             StatsRow r = rows.get(i);
             Map<ScopeName, CallStats> callees = Map.of();
             if (calleeKeys[i] != null) {
-                callees = new LinkedHashMap<>(count[i] * 2);
-                long[] numbers = calleeNumbers[i];
-                for (int k = 0; k < count[i]; k++) {
-                    callees.put(calleeKeys[i][k], new CallStats(numbers[4 * k], numbers[4 * k + 1],
-                            Double.longBitsToDouble(numbers[4 * k + 2]), Double.longBitsToDouble(numbers[4 * k + 3])));
-                }
+                // the row adopts these arrays as they are: no map or CallStats per pair
+                callees = new CallPairs(calleeKeys[i], null, calleeNumbers[i], null, 0, count[i]);
                 calleeKeys[i] = null;
                 calleeNumbers[i] = null;
             }

@@ -95,7 +95,11 @@ public final class CallNode {
             if (top.next < top.node.children.size()) {
                 CallNode child = top.node.children.get(top.next++);
                 if (visitor.enter(child, top.depth + 1)) {
-                    stack.push(new Frame(child, top.depth + 1));
+                    if (child.children.isEmpty()) {
+                        visitor.exit(child, top.depth + 1); // most nodes are leaves: no frame for them
+                    } else {
+                        stack.push(new Frame(child, top.depth + 1));
+                    }
                 }
                 continue;
             }
@@ -115,7 +119,7 @@ public final class CallNode {
         }
     }
 
-    /** Number of nodes in this subtree, this one included. */
+    /** Number of nodes in this subtree, this one included (at most {@code Integer.MAX_VALUE}). */
     public long size() {
         return size;
     }

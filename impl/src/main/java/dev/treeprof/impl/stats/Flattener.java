@@ -8,8 +8,11 @@ import dev.treeprof.ThreadTree;
 import dev.treeprof.internal.CallPairs;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
 
 /**
  * Turns call trees into cProfile's per-function numbers, exactly as {@code _lsprof} would have
@@ -34,9 +37,9 @@ import java.util.Map;
  * <p>Functions and pairs are numbered in first-seen order and summed in parallel arrays, not in a
  * map per function: a 100,000-function tree would otherwise hold hundreds of thousands of small
  * maps, entries and boxed numbers alive at once, which the collector must copy (see
- * benchmarks/FINDINGS.md). The arrays are sized once from the trees' node count, and the rows'
- * callers and callees are views over the pair arrays, shared by the whole table: no map, entry or
- * {@code CallStats} per pair. One instance flattens one table; not thread-safe.
+ * benchmarks/FINDINGS.md). The arrays are sized once from the trees' node count (scaled down by a
+ * sample for big trees), and the rows' callers and callees are views over the pair arrays, shared
+ * by the whole table: no map, entry or {@code CallStats} per pair. One instance flattens one table; not thread-safe.
  */
 final class Flattener {
 
@@ -44,11 +47,12 @@ final class Flattener {
     static final double SECONDS_PER_NANO = 1e-9;
 
     /**
-     * The most entries the arrays are sized for up front: a tree's node count bounds its functions
-     * and its pairs, and sizing once avoids growing (copying) every array several times over; past
-     * this the arrays grow.
+     * The most entries the arrays are sized for up front (about 150 bytes each); past this they
+     * grow. Sizing once avoids growing, that is copying, every array several times over.
      */
-    private static final int MAX_PRESIZE = 1 << 22;
+    private static final int MAX_PRESIZE = 1 << 20;
+    /** Nodes looked at to guess how many functions a bigger tree has; smaller trees are sized by their node count. */
+    private static final int SAMPLE = 2048;
 
     /** Function numbers by key. */
     private final NameIndex functions;
@@ -72,9 +76,9 @@ final class Flattener {
     /** How many activations of the pair are on the current path. */
     private int[] pairActive;
 
-    /** @param expected how many functions and pairs to size for: the trees' node count bounds both */
-    private Flattener(long expected) {
-        int n = (int) Math.max(8, Math.min(expected, MAX_PRESIZE));
+    /** @param expected how many functions and pairs to size the arrays for; they grow past it */
+    private Flattener(int expected) {
+        int n = Math.max(8, expected);
         functions = new NameIndex(n);
         calls = new long[n];
         primitiveCalls = new long[n];
@@ -90,15 +94,55 @@ final class Flattener {
 
     /** The rows of these trees, one per function in first-seen order, callers and callees in pstats' order. */
     static List<StatsRow> rows(List<ThreadTree> threads) {
-        long nodes = 0;
-        for (ThreadTree t : threads) {
-            nodes += t.root().size() - 1;
-        }
-        Flattener f = new Flattener(nodes);
+        return rows(threads, expectedFunctions(threads));
+    }
+
+    /** The same, with the arrays first sized for {@code expected} functions and pairs. */
+    static List<StatsRow> rows(List<ThreadTree> threads, int expected) {
+        Flattener f = new Flattener(expected);
         for (ThreadTree t : threads) {
             f.add(t.root());
         }
         return f.rows();
+    }
+
+    /**
+     * How many functions (and pairs) to size for. The node count bounds both, and is exact when
+     * every node is its own function; but a big profile usually has far fewer functions than call
+     * paths, and sizing for every path would allocate and zero about 150 bytes per node for
+     * nothing. So past {@link #SAMPLE} nodes the node count is scaled by the share of distinct
+     * names among about {@code SAMPLE} nodes taken at random through the trees. A guess too low
+     * only costs the arrays' growth.
+     */
+    static int expectedFunctions(List<ThreadTree> threads) {
+        long nodes = 0;
+        for (ThreadTree t : threads) {
+            nodes += t.root().size() - 1;
+        }
+        if (nodes <= SAMPLE) {
+            return (int) nodes;
+        }
+        // each node is taken with the same chance (a fixed seed, so a table is sized alike every
+        // time): every k-th node would alias with the regular shapes of generated trees
+        double chance = (double) SAMPLE / nodes;
+        SplittableRandom random = new SplittableRandom(nodes);
+        Set<ScopeName> distinct = new HashSet<>();
+        long[] taken = {0};
+        for (ThreadTree t : threads) {
+            for (CallNode top : t.root().children()) {
+                top.walk((node, depth) -> {
+                    if (random.nextDouble() < chance) {
+                        distinct.add(node.name());
+                        taken[0]++;
+                    }
+                    return true;
+                });
+            }
+        }
+        if (taken[0] == 0) {
+            return SAMPLE;
+        }
+        return (int) Math.min(MAX_PRESIZE, Math.ceil((double) nodes * distinct.size() / taken[0]));
     }
 
     /** Adds one tree, depth first without recursion (trees may be deeper than the Java stack). */
@@ -258,13 +302,13 @@ final class Flattener {
         // The rows' pair views share these arrays for as long as any row lives, so arrays sized
         // for many more entries than the trees had (many nodes, few functions) are cut to size.
         ScopeName[] names = functions.keysInOrder();
-        if (mostlySpare(names.length, n)) {
+        if (worthTrimming(names.length, n)) {
             names = Arrays.copyOf(names, n);
         }
         int[] callerOf = pairCaller;
         int[] calleeOf = pairCallee;
         long[] numbers = pairNumbers;
-        if (mostlySpare(callerOf.length, m)) {
+        if (worthTrimming(callerOf.length, m)) {
             callerOf = Arrays.copyOf(callerOf, m);
             calleeOf = Arrays.copyOf(calleeOf, m);
             numbers = Arrays.copyOf(numbers, 4 * m);
@@ -281,8 +325,8 @@ final class Flattener {
         return rows;
     }
 
-    /** Whether more than an eighth of an array of this length is unused. */
-    private static boolean mostlySpare(int length, int used) {
+    /** Whether the unused part of an array is more than an eighth of its used part. */
+    private static boolean worthTrimming(int length, int used) {
         return length - used > used / 8;
     }
 

@@ -1,6 +1,7 @@
 package dev.treeprof.impl.stats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.treeprof.CallNode;
 import dev.treeprof.CallStats;
@@ -147,7 +148,38 @@ class FlattenerTest {
             List<String> expected = ref.rows().stream().map(FlattenerTest::describe).toList();
             List<String> actual = Flattener.rows(threads).stream().map(FlattenerTest::describe).toList();
             assertEquals(expected, actual, "seed " + seed);
+            // arrays sized for one entry grow, as past a guess that was too low
+            List<String> grown = Flattener.rows(threads, 1).stream().map(FlattenerTest::describe).toList();
+            assertEquals(expected, grown, "seed " + seed + ", grown");
         }
+    }
+
+    /**
+     * {@code main} calling {@code nodes / 10} handlers of their own, each calling 9 leaves whose
+     * names cycle through {@code names} names.
+     */
+    private static List<ThreadTree> wide(int nodes, int names) {
+        List<CallNode> handlers = new ArrayList<>();
+        for (int i = 0; i < nodes / 10; i++) {
+            List<CallNode> kids = new ArrayList<>();
+            for (int k = 0; k < 9; k++) {
+                kids.add(CallNode.of(ScopeName.of("leaf.py", (i * 9 + k) % names, "f"), 1, 1, 1, List.of()));
+            }
+            handlers.add(CallNode.of(ScopeName.of("handler.py", i, "h"), 1, 10, 1, kids));
+        }
+        CallNode main = CallNode.of(ScopeName.of("main"), 1, nodes, 0, handlers);
+        return List.of(ThreadTree.of("main", CallNode.of(ThreadTree.ROOT, 0, 0, 0, List.of(main))));
+    }
+
+    @Test
+    void arraysAreSizedForTheFunctionsABigTreeIsLikelyToHave() {
+        // small trees: their node count, which bounds the functions
+        assertEquals(1001, Flattener.expectedFunctions(wide(1000, 1000)));
+        // a function per node: every node
+        assertEquals(100_001, Flattener.expectedFunctions(wide(100_000, 1_000_000)));
+        // 10,051 functions in 100,001 nodes: about that many, not one per node
+        int guess = Flattener.expectedFunctions(wide(100_000, 50));
+        assertTrue(guess > 8_000 && guess < 15_000, "guess " + guess);
     }
 
     @Test

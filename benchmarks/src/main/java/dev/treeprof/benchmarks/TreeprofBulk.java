@@ -29,7 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The cold side: turning a big recording into stats and files. The recording is one thread's tree
  * of exactly {@value #NODES} nodes (10 children per node, 5 levels, filled depth-first) where every
  * node has its own function name, so the flat stats also have {@value #NODES} rows: the worst case
- * for both the tree walk and the row table.
+ * for both the tree walk and the row table. {@link #statsTable100kFewFunctions} flattens the same
+ * shape with {@value #FEW_FUNCTIONS} functions, the usual case of many more paths than functions.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -39,40 +40,65 @@ import org.openjdk.jmh.annotations.Warmup;
 public class TreeprofBulk {
 
     static final int NODES = 100_000;
+    static final int FEW_FUNCTIONS = 1_000;
     private static final int FANOUT = 10;
     private static final int DEPTH = 5;
 
-    /** A stopped profiler holding the 100k-node tree. */
+    /** A stopped profiler holding the 100k-node tree, every node its own function. */
     @State(org.openjdk.jmh.annotations.Scope.Benchmark)
     public static class Recorded {
         TreeProfiler profiler;
-        private ScopeName[] names;
-        private int made;
 
         @Setup(Level.Trial)
         public void record() {
-            names = new ScopeName[NODES];
-            for (int i = 0; i < NODES; i++) {
+            profiler = new TreeRecording(NODES).record();
+        }
+    }
+
+    /**
+     * The same tree with its names cycling through {@value #FEW_FUNCTIONS} functions: a call tree's
+     * usual shape, many more call paths than functions.
+     */
+    @State(org.openjdk.jmh.annotations.Scope.Benchmark)
+    public static class RecordedFewFunctions {
+        TreeProfiler profiler;
+
+        @Setup(Level.Trial)
+        public void record() {
+            profiler = new TreeRecording(FEW_FUNCTIONS).record();
+        }
+    }
+
+    /** Records {@value #NODES} scopes, FANOUT children per node, DEPTH levels, depth first. */
+    private static final class TreeRecording {
+        private final ScopeName[] names;
+        private int made;
+
+        TreeRecording(int functions) {
+            names = new ScopeName[functions];
+            for (int i = 0; i < functions; i++) {
                 // call-site style labels, like Profile.scope() makes: file:line(function)
                 names[i] = ScopeName.of("com/example/pkg" + (i % 97) + "/Service" + (i % 1009) + ".java",
                         1 + i % 4000, "method" + i);
             }
-            profiler = new TreeProfiler(Clock.SYSTEM, 2 * NODES);
-            profiler.enable();
-            made = 0;
-            fill(0);
-            profiler.disable();
-            names = null;
-            int rows = profiler.stats().rows().size();
-            if (rows != NODES) {
-                throw new IllegalStateException("expected " + NODES + " rows, got " + rows);
-            }
         }
 
-        /** Opens FANOUT children under the current scope, depth-first, until NODES scopes exist. */
+        TreeProfiler record() {
+            TreeProfiler profiler = new TreeProfiler(Clock.SYSTEM, 2 * NODES);
+            profiler.enable();
+            fill(0);
+            profiler.disable();
+            int rows = profiler.stats().rows().size();
+            if (rows != names.length || profiler.stats().callTree().nodeCount() != NODES) {
+                throw new IllegalStateException("expected " + names.length + " rows of " + NODES + " nodes, got " + rows);
+            }
+            return profiler;
+        }
+
+        /** Opens FANOUT children under the current scope until NODES scopes exist; siblings' names differ. */
         private void fill(int depth) {
             for (int i = 0; i < FANOUT && made < NODES; i++) {
-                try (Scope s = Profile.scope(names[made++])) {
+                try (Scope s = Profile.scope(names[made++ % names.length])) {
                     if (depth + 1 < DEPTH) {
                         fill(depth + 1);
                     }
@@ -116,6 +142,12 @@ public class TreeprofBulk {
      */
     @Benchmark
     public Object statsTable100k(Recorded recorded) {
+        return recorded.profiler.stats().rows();
+    }
+
+    /** The table of a 100k-node tree of {@value #FEW_FUNCTIONS} functions: 1,000 rows. */
+    @Benchmark
+    public Object statsTable100kFewFunctions(RecordedFewFunctions recorded) {
         return recorded.profiler.stats().rows();
     }
 

@@ -8,10 +8,9 @@ import dev.treeprof.ThreadTree;
 import dev.treeprof.internal.CallPairs;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -110,9 +109,11 @@ final class Flattener {
      * How many functions (and pairs) to size for. The node count bounds both, and is exact when
      * every node is its own function; but a big profile usually has far fewer functions than call
      * paths, and sizing for every path would allocate and zero about 150 bytes per node for
-     * nothing. So past {@link #SAMPLE} nodes the node count is scaled by the share of distinct
-     * names among about {@code SAMPLE} nodes taken at random through the trees. A guess too low
-     * only costs the arrays' growth.
+     * nothing. So past {@link #SAMPLE} nodes the functions are estimated from about {@code SAMPLE}
+     * nodes taken at random: the names seen, plus Chao's estimate of the names not seen, from how
+     * many were seen once and twice (bias-corrected: {@code f1 (f1 - 1) / (2 (f2 + 1))}). Names all
+     * seen once mean about as many functions as nodes; names seen many times mean few functions.
+     * The estimate tends low, and a guess too low only costs the arrays' growth.
      */
     static int expectedFunctions(List<ThreadTree> threads) {
         long nodes = 0;
@@ -126,23 +127,25 @@ final class Flattener {
         // time): every k-th node would alias with the regular shapes of generated trees
         double chance = (double) SAMPLE / nodes;
         SplittableRandom random = new SplittableRandom(nodes);
-        Set<ScopeName> distinct = new HashSet<>();
-        long[] taken = {0};
+        Map<ScopeName, Integer> seen = new HashMap<>();
         for (ThreadTree t : threads) {
             for (CallNode top : t.root().children()) {
                 top.walk((node, depth) -> {
                     if (random.nextDouble() < chance) {
-                        distinct.add(node.name());
-                        taken[0]++;
+                        seen.merge(node.name(), 1, Integer::sum);
                     }
                     return true;
                 });
             }
         }
-        if (taken[0] == 0) {
-            return SAMPLE;
+        long once = 0;
+        long twice = 0;
+        for (int count : seen.values()) {
+            once += count == 1 ? 1 : 0;
+            twice += count == 2 ? 1 : 0;
         }
-        return (int) Math.min(MAX_PRESIZE, Math.ceil((double) nodes * distinct.size() / taken[0]));
+        double estimate = seen.size() + once * (once - 1) / (2.0 * (twice + 1));
+        return (int) Math.max(1, Math.min(Math.min(nodes, Math.ceil(estimate)), MAX_PRESIZE));
     }
 
     /** Adds one tree, depth first without recursion (trees may be deeper than the Java stack). */

@@ -49,9 +49,14 @@ public class TreeprofBulk {
     public static class Recorded {
         TreeProfiler profiler;
 
+        /** How many function names the tree's nodes cycle through. */
+        int functions() {
+            return NODES;
+        }
+
         @Setup(Level.Trial)
         public void record() {
-            profiler = new TreeRecording(NODES).record();
+            profiler = new TreeRecording(functions()).record();
         }
     }
 
@@ -60,12 +65,10 @@ public class TreeprofBulk {
      * usual shape, many more call paths than functions.
      */
     @State(org.openjdk.jmh.annotations.Scope.Benchmark)
-    public static class RecordedFewFunctions {
-        TreeProfiler profiler;
-
-        @Setup(Level.Trial)
-        public void record() {
-            profiler = new TreeRecording(FEW_FUNCTIONS).record();
+    public static class RecordedFewFunctions extends Recorded {
+        @Override
+        int functions() {
+            return FEW_FUNCTIONS;
         }
     }
 
@@ -88,8 +91,9 @@ public class TreeprofBulk {
             profiler.enable();
             fill(0);
             profiler.disable();
-            int rows = profiler.stats().rows().size();
-            if (rows != names.length || profiler.stats().callTree().nodeCount() != NODES) {
+            Stats stats = profiler.stats();
+            int rows = stats.rows().size();
+            if (rows != names.length || stats.callTree().nodeCount() != NODES) {
                 throw new IllegalStateException("expected " + names.length + " rows of " + NODES + " nodes, got " + rows);
             }
             return profiler;

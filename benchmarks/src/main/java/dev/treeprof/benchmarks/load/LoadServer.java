@@ -7,6 +7,9 @@ import dev.treeprof.web.ProfilerOptions;
 import dev.treeprof.web.RecentProfiles;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
@@ -180,11 +183,15 @@ public final class LoadServer {
         router.get("/_heap").blockingHandler(rc -> rc.response().end(heap()));
         router.get("/_stats").handler(rc -> rc.response().end(stats()));
         router.get("/*").handler(rc -> rc.response().end(work(rc.request().path())));
-        // One server verticle per event loop, as Vert.x applications scale over cores.
-        for (int i = 0; i < 2; i++) {
-            vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1")
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
+        // One server verticle per event loop, as Vert.x applications scale over cores. Servers
+        // created from this (non-Vert.x) thread would all share its one sticky context, and so
+        // one event loop: only verticle instances get an event loop each.
+        vertx.deployVerticle(() -> new VerticleBase() {
+            @Override
+            public Future<?> start() {
+                return vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1");
+            }
+        }, new DeploymentOptions().setInstances(2)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         return () -> profiled == null ? null : profiled.recent();
     }
 }

@@ -42,7 +42,8 @@ hz=$(getconf CLK_TCK)
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-# CPU ticks of the process's threads, summed by thread name without its trailing number
+# CPU ticks of the process's threads, summed by thread name without its trailing number, and how
+# many threads the group has (two Vert.x servers on one event loop show as one thread)
 ticks() {
   for t in /proc/"$1"/task/*; do
     # a thread may end while we read: skip it
@@ -52,7 +53,7 @@ ticks() {
     [ -n "$name" ] && [ -n "$stat" ] || continue
     set -- $stat
     echo "$name $((${12} + ${13}))"
-  done | awk '{a[$1] += $2} END {for (k in a) print k, a[k]}' | sort
+  done | awk '{a[$1] += $2; n[$1]++} END {for (k in a) print k, a[k], n[k]}' | sort
 }
 
 for mode in "$@"; do
@@ -70,6 +71,6 @@ for mode in "$@"; do
   wait "$pid" 2>/dev/null || true
   echo "$fw $mode: $rate req/s over ${duration}s after ${warmup}s of warm-up (server log: $dir/server.log)"
   join "$dir/before" "$dir/after" | awk -v r="$rate" -v d="$duration" -v hz="$hz" '
-    { t = $3 - $2; if (t > 0) printf "  %-24s %6d ticks  %6.2f us/request\n", $1, t, t * 1e6 / hz / (r * d) }'
+    { t = $4 - $2; if (t > 0) printf "  %-24s %3d threads %6d ticks  %6.2f us/request\n", $1, $5, t, t * 1e6 / hz / (r * d) }'
   rm -rf "$dir/profiles"
 done

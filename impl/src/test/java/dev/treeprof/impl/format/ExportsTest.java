@@ -285,4 +285,31 @@ class ExportsTest {
             assertTrue(e.getMessage().contains("needs call trees"), e.getMessage());
         }
     }
+
+    /**
+     * The trace's times are written by integer arithmetic; they must be the exact decimal of
+     * units / 1024 with no trailing zeros, digit for digit what BigDecimal's exact division gives.
+     */
+    @Test
+    void traceTimesAreTheExactDecimalsOfTheirUnits() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        List<Long> units = new ArrayList<>();
+        for (long u = 0; u <= 4096; u++) {
+            units.add(u);
+        }
+        for (int i = 0; i < 20_000; i++) {
+            units.add(random.nextLong(Long.MAX_VALUE));
+            units.add(random.nextLong(1L << 40)); // hours of nanoseconds, the usual range
+        }
+        for (long u : new long[] {Long.MAX_VALUE, Long.MAX_VALUE - 1, 1L << 62, 999_999_999_999L * 1024 + 1023}) {
+            units.add(u);
+        }
+        char[] buffer = new char[Exports.TRACE_NUMBER_CHARS];
+        for (long u : units) {
+            String exact = new BigDecimal(u).divide(BigDecimal.valueOf(Exports.TRACE_UNITS_PER_MICRO))
+                    .stripTrailingZeros().toPlainString();
+            assertEquals(exact, Exports.traceMicros(u), "units " + u);
+            assertEquals(exact, new String(buffer, 0, Exports.traceMicros(u, buffer)), "units " + u);
+        }
+    }
 }

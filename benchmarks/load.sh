@@ -96,7 +96,6 @@ PY
   sleep 3
 }
 
-echo -e "framework\tmode\tround\treq_per_s\tp99_ms\terrors\theap_used_after\trecent\tdropped_outputs\tfiles\tbytes\tprofiles_ended" >results/load.tsv
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 # soak FRAMEWORK: a .prof per request at full rate for $duration s; heap (after GC), files and bytes
 # sampled every 60 s; wrk's errors at the end. Writes results/SOAK.md.
@@ -141,6 +140,8 @@ if [ "$soak" = 1 ]; then
   soak undertow
   exit 0
 fi
+# the soak leaves the last load table alone
+echo -e "framework\tmode\tround\treq_per_s\tp99_ms\terrors\theap_used_after\trecent\tdropped_outputs\tfiles\tbytes\tprofiles_ended" >results/load.tsv
 for round in $(seq 1 "$rounds"); do
   for fw in undertow vertx; do
     for mode in off memory report prof sampled off; do

@@ -278,7 +278,7 @@ final class Exports {
         return nanos / 1000 * TRACE_UNITS_PER_MICRO + ((nanos % 1000) * TRACE_UNITS_PER_MICRO + 500) / 1000;
     }
 
-    /** Trace units as exact decimal microseconds (at most ten fraction digits). */
+    /** Trace units as exact decimal microseconds (at most ten fraction digits); the trace writes them with the method below. */
     static String traceMicros(long units) {
         char[] digits = new char[TRACE_NUMBER_CHARS];
         return new String(digits, 0, traceMicros(units, digits));
@@ -289,11 +289,12 @@ final class Exports {
 
     /**
      * Writes {@link #traceMicros(long)} into {@code out} and returns its length. A trace holds two
-     * such numbers per call path, so this is integer arithmetic into a reused buffer: a 1/1024
-     * fraction is a multiple of 5^10 ten-millionths, so {@code units / 1024} is exactly the
-     * integer part, then the fraction times 9,765,625 as ten digits, trailing zeros dropped (the
-     * same text {@code BigDecimal}'s exact division, stripped, would give, without its allocations:
-     * with it a 100,000-path trace allocated about 3 KB per path).
+     * such numbers per call path, so this is integer arithmetic into a reused buffer: since 1/1024
+     * = 5^10/10^10, {@code k/1024} of a microsecond is exactly {@code k * 9,765,625} units of
+     * 10^-10 microsecond. So {@code units / 1024} is the integer part and the remainder times
+     * 9,765,625 the fraction's ten digits, trailing zeros dropped: the text {@code BigDecimal}'s
+     * exact division, stripped, gives, without its allocations (with it a 100,000-path trace
+     * allocated about 3 KB per path).
      */
     static int traceMicros(long units, char[] out) {
         if (units < 0) {

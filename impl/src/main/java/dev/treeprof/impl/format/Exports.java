@@ -278,20 +278,14 @@ final class Exports {
         return nanos / 1000 * TRACE_UNITS_PER_MICRO + ((nanos % 1000) * TRACE_UNITS_PER_MICRO + 500) / 1000;
     }
 
-    /** Trace units as exact decimal microseconds (at most ten fraction digits); the trace writes them with the method below. */
-    static String traceMicros(long units) {
-        char[] digits = new char[TRACE_NUMBER_CHARS];
-        return new String(digits, 0, traceMicros(units, digits));
-    }
-
     /** The longest {@link #traceMicros} text: a sign, 19 integer digits, the point and 10 fraction digits. */
     static final int TRACE_NUMBER_CHARS = 31;
 
     /**
-     * Writes {@link #traceMicros(long)} into {@code out} and returns its length. A trace holds two
-     * such numbers per call path, so this is integer arithmetic into a reused buffer: since 1/1024
-     * = 5^10/10^10, {@code k/1024} of a microsecond is exactly {@code k * 9,765,625} units of
-     * 10^-10 microsecond. So {@code units / 1024} is the integer part and the remainder times
+     * Writes trace units as exact decimal microseconds (at most ten fraction digits) into
+     * {@code out} and returns the text's length. A trace holds two such numbers per call path, so
+     * this is integer arithmetic into a reused buffer: since 1/1024 = 5^10/10^10, {@code k/1024}
+     * of a microsecond is exactly {@code k * 9,765,625} units of 10^-10 microsecond. So {@code units / 1024} is the integer part and the remainder times
      * 9,765,625 the fraction's ten digits, trailing zeros dropped: the text {@code BigDecimal}'s
      * exact division, stripped, gives, without its allocations (with it a 100,000-path trace
      * allocated about 3 KB per path).

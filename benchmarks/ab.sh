@@ -49,17 +49,14 @@ while [ $# -gt 0 ]; do
 done
 jars+=("branch=target/benchmarks.jar")
 
-if ! command -v wrk >/dev/null 2>&1; then
-  apt-get update -q && apt-get install -y -q wrk
-fi
+. ./load-lib.sh
+ensure_wrk
 if [ "$build" = 1 ]; then
   (cd .. && mvn -B -q -ntp -pl benchmarks -am -DskipTests package)
 fi
 JAVA=${JAVA:-java}
 [ -n "$jfr" ] && mkdir -p "$jfr"
 out=$(mktemp /tmp/treeprof-ab.XXXXXX)
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 # one NAME JAR MODE ROUND: one server JVM, one measured wrk run; appends a line to $out
 one() {
@@ -71,7 +68,7 @@ one() {
     "$fw" "$mode" "$port" "$dir/profiles" >"$dir/server.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/ready" && break; sleep 0.1; done
-  wrk -t1 -c32 -d"${warmup}s" "http://127.0.0.1:$port/orders/42" >/dev/null
+  warm_up "$port" "$warmup"
   if [ -n "$jfr" ]; then
     rec="$jfr/$fw-$mode-$name-$round.jfr"
     jcmd "$pid" JFR.start name=ab settings=profile filename="$rec" >/dev/null

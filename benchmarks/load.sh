@@ -11,7 +11,9 @@
 # (1% profiled, with files). wrk: 1 thread, 32 connections, as in the issue.
 # Each server is warmed up under the same load for 15 s before it is measured: on two cores the
 # JIT compilers still take a tenth of a core 5 s into the load, more in the profiled modes (more
-# code to compile), so a shorter warm-up measures the JIT as much as the steady state.
+# code to compile), so a shorter warm-up measures the JIT as much as the steady state. The warm-up
+# ends with a short second run, so the recompilation that wrk's closing its connections sets off
+# is over before the measured run starts (load-lib.sh, warm_up).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -32,17 +34,14 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-if ! command -v wrk >/dev/null 2>&1; then
-  apt-get update -q && apt-get install -y -q wrk
-fi
+. ./load-lib.sh
+ensure_wrk
 if [ "$build" = 1 ]; then
   (cd .. && mvn -B -q -ntp -pl benchmarks -am -DskipTests package)
 fi
 JAR=target/benchmarks.jar
 JAVA=${JAVA:-java}
 mkdir -p results
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 # run FRAMEWORK MODE ROUND -> appends one line to results/load.tsv
 run() {
@@ -56,7 +55,7 @@ run() {
     curl -s -o /dev/null "http://127.0.0.1:$port/ready" && break
     sleep 0.1
   done
-  wrk -t1 -c32 -d"${warmup}s" "http://127.0.0.1:$port/orders/42" >/dev/null
+  warm_up "$port" "$warmup"
   out=$(wrk -t1 -c32 -d"${duration}s" --latency "http://127.0.0.1:$port/orders/42")
   sleep 1 # let the background writer drain what it can
   local heap

@@ -33,14 +33,11 @@ if [ $# -lt 2 ]; then
 fi
 fw=$1
 shift
-if ! command -v wrk >/dev/null 2>&1; then
-  apt-get update -q && apt-get install -y -q wrk
-fi
+. ./load-lib.sh
+ensure_wrk
 [ -f "$jar" ] || (cd .. && mvn -B -q -ntp -pl benchmarks -am -DskipTests package)
 JAVA=${JAVA:-java}
 hz=$(getconf CLK_TCK)
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 # CPU ticks of the process's threads, summed by thread name without its trailing number, and how
 # many threads the group has (two Vert.x servers on one event loop show as one thread)
@@ -63,7 +60,7 @@ for mode in "$@"; do
     "$fw" "$mode" "$port" "$dir/profiles" >"$dir/server.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/ready" && break; sleep 0.1; done
-  wrk -t1 -c32 -d"${warmup}s" "http://127.0.0.1:$port/orders/42" >/dev/null
+  warm_up "$port" "$warmup"
   ticks "$pid" >"$dir/before"
   rate=$(wrk -t1 -c32 -d"${duration}s" "http://127.0.0.1:$port/orders/42" | awk '/Requests\/sec/ {print $2}')
   ticks "$pid" >"$dir/after"

@@ -86,10 +86,10 @@ public final class Recorder {
         invalidateAll();
     }
 
-    /** Makes every thread resolve its profiler again on its next scope. */
     /** The API's switch, once the API is bound to treeprof's provider; guarded by SWITCH_LOCK. */
     private static RecordingSwitch.Control recordingSwitch;
 
+    /** Makes every thread resolve its profiler again on its next scope. */
     static void invalidateAll() {
         synchronized (SWITCH_LOCK) {
             int next = generation + 1;

@@ -69,7 +69,6 @@ final class Support {
         return p.future();
     }
 
-    /** Runs code in a scope of this name. */
     /**
      * The probes' app: {@code GET /m/:id} leaves the id as a marker scope in the handler, in an
      * {@code executeBlocking} worker and in a timer set after it, then answers the id.
@@ -94,6 +93,7 @@ final class Support {
         });
     }
 
+    /** Runs code in a scope of this name. */
     static void scoped(String name, Runnable body) {
         try (Scope s = Profile.scope(ScopeName.of(name))) {
             body.run();

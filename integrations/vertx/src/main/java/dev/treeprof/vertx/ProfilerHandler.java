@@ -46,9 +46,10 @@ import org.slf4j.LoggerFactory;
  * ({@link RoutingContext#addEndHandler}); a closed connection or failed response also ends it, with
  * an {@code error} entry in the profile's metadata. A request whose routing failed with an
  * exception (a handler that threw, {@code rc.fail(throwable)}) has it in {@code error} too, as
- * {@code toString()} gives it, like the Undertow handler's. The profile is then built, printed (werkzeug's
- * report), written under a safe file name and kept in {@link #recent()}; the report and the file are
- * made by treeprof's background writer (or the options' executor), never on the event loop.
+ * {@code toString()} gives it, like the Undertow handler's. The profile is then built, printed
+ * (werkzeug's report), written under a safe file name and kept in {@link #recent()}; the report and
+ * the file are made by treeprof's background writer (or the options' executor), never on the event
+ * loop.
  * Scopes still open at the end are dropped, like cProfile's. Application code that sets
  * the core response's {@code endHandler} or {@code closeHandler} itself replaces vertx-web's (and
  * so silences every {@code addEndHandler}, this one's included); such a request's profile is
@@ -151,9 +152,11 @@ public final class ProfilerHandler implements Handler<RoutingContext> {
             if (response.ended()) {
                 status = response.getStatusCode();
             }
-            // a closed connection or failed response first; else what failed the routing (a
-            // handler that threw, rc.fail(throwable)); rc.fail(status) alone is told by the status
-            String error = ar.failed() ? describe(ar.cause()) : rc.failure() != null ? rc.failure().toString() : null;
+            String error = ar.failed() ? describe(ar.cause()) : null;
+            if (error == null && rc.failure() != null) {
+                // a handler that threw, or rc.fail(throwable); rc.fail(status) alone is told by the status
+                error = rc.failure().toString();
+            }
             Route route = rc.currentRoute();
             String path = route == null ? null : route.getPath();
             if (error != null) {

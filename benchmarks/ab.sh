@@ -22,6 +22,9 @@
 #   AB_OPTS_nopace=-Dtreeprof.writerCpuShare=8 benchmarks/ab.sh --modes prof nopace=target/benchmarks.jar
 # The figures: CPU us/req is the whole server process (I/O threads, writer, GC, JIT) per request;
 # writer CPU us/output is the writer threads' CPU per report or file made.
+# The warm-up (default 10 s) is two wrk runs, the second 5 s long (load-lib.sh, warm_up): the JIT's
+# recompilation after wrk first closes its connections takes a second or two on two cores, and a
+# shorter second run would leave it to the measured one.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -29,7 +32,7 @@ fw=undertow
 modes=off,prof
 rounds=3
 duration=5
-warmup=3
+warmup=10
 jfr=
 build=1
 jars=()

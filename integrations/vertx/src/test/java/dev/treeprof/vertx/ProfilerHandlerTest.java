@@ -352,6 +352,49 @@ class ProfilerHandlerTest {
         assertEquals(0, inner.recent().size());
     }
 
+    /** {@code /old} reroutes to {@code /new}; both leave a scope. */
+    private static Router rerouting(ProfilerHandler profiler) {
+        Router router = Router.router(vertx);
+        router.route().order(Integer.MIN_VALUE).handler(profiler);
+        router.get("/old").handler(rc -> {
+            scoped("before-reroute", () -> spin(100));
+            rc.reroute("/new");
+        });
+        router.get("/new").handler(rc -> {
+            scoped("after-reroute", () -> spin(100));
+            rc.response().end("rerouted");
+        });
+        router.get("/plain").handler(rc -> rc.response().end("plain"));
+        return router;
+    }
+
+    @Test
+    void aReroutedRequestKeepsItsFirstProfile() throws IOException {
+        ProfilerHandler profiler = ProfilerHandler.create(ProfilerOptions.builder().noOutput().build());
+        int port = Support.listen(vertx, rerouting(profiler));
+        assertEquals("rerouted", body(raw(port, "GET", "/old")));
+        assertEquals("plain", body(raw(port, "GET", "/plain")));
+        Support.profileOf(profiler.recent(), "/plain"); // ended after anything the rerouted request began
+        RequestProfile p = Support.profileOf(profiler.recent(), "/old");
+        assertEquals(Set.of("before-reroute", "after-reroute"), Support.names(p.stats()), "one profile, both routes");
+        assertEquals(2, profiler.recent().size(), profiler.recent().list().toString());
+    }
+
+    @Test
+    void aReroutedRequestPassedOverStaysPassedOver() throws IOException {
+        // selected by path: the first pass (/old) is not, the rerouted one (/new) would be
+        ProfilerHandler profiler = ProfilerHandler.create(ProfilerOptions.builder().noOutput()
+                .profileIf(r -> !r.path().equals("/old")).build());
+        int port = Support.listen(vertx, rerouting(profiler));
+        for (int i = 0; i < 3; i++) {
+            assertEquals("rerouted", body(raw(port, "GET", "/old")));
+        }
+        assertEquals("plain", body(raw(port, "GET", "/plain")));
+        Support.profileOf(profiler.recent(), "/plain");
+        assertEquals(1, profiler.recent().size(), "the rerouted requests keep their first decision: "
+                + profiler.recent().list());
+    }
+
     @Test
     void workOnAForeignExecutorIsCarriedExplicitly() throws IOException {
         ProfilerHandler profiler = ProfilerHandler.create(ProfilerOptions.builder().noOutput().build());

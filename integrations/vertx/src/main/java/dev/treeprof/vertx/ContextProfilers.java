@@ -16,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which profiler is bound to a Vert.x context: the storage behind {@link VertxProfilerLookup}.
+ * Which profiler is bound to a Vert.x context: the storage behind {@link VertxProfilerLookup}; and
+ * which request a {@link ProfilerHandler} passed over on it ({@link #PASSED_OVER}).
  *
  * <p>The HTTP server runs every request on its own duplicated context, and Vert.x makes that
  * context current again for every callback of the request (future continuations, timers,
@@ -49,6 +50,14 @@ final class ContextProfilers {
 
     /** The slot; null when this Vert.x has no context-local API (before 4.5.5). */
     static final ContextLocal<Profiler> LOCAL = register();
+    /**
+     * The request a handler last passed over on a context (sampling or a selection said no), so a
+     * rerouted request keeps that decision. A slot write costs no allocation, where a mark in the
+     * routing context's data allocates its map for nearly every request of a sampled server.
+     * Holding the request itself, not a flag, leaves a context shared by several requests
+     * harmless: a later request is never taken for the one passed over. Null like {@link #LOCAL}.
+     */
+    static final ContextLocal<Object> PASSED_OVER = registerPassedOver();
 
     private static final ConcurrentHashMap<Context, Profiler> FALLBACK = new ConcurrentHashMap<>();
     /** Contexts bound now; while 0 a lookup returns without asking Vert.x anything. */
@@ -78,7 +87,47 @@ final class ContextProfilers {
         }
     }
 
-    /** Loads this class, which registers the slot. */
+    private static ContextLocal<Object> registerPassedOver() {
+        if (LOCAL == null) {
+            return null;
+        }
+        try {
+            return ContextLocal.registerLocal(Object.class);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("treeprof: no second context-local slot; passed-over requests are marked in their routing context", e);
+            return null;
+        }
+    }
+
+    /**
+     * Notes on the context that this request was passed over; false when the context's instance
+     * has no slot for it (the caller marks the request another way).
+     */
+    static boolean markPassedOver(Context ctx, Object request) {
+        if (PASSED_OVER == null || ctx == null || !usesSlot(ctx)) {
+            return false;
+        }
+        try {
+            PASSED_OVER.put(ctx, request);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false; // an instance sized between the two registrations: it has the first slot only
+        }
+    }
+
+    /** Whether this request was passed over on this context ({@link #markPassedOver}). */
+    static boolean passedOver(Context ctx, Object request) {
+        if (PASSED_OVER == null || ctx == null || !usesSlot(ctx)) {
+            return false;
+        }
+        try {
+            return PASSED_OVER.get(ctx) == request;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Loads this class, which registers the slots. */
     static void registered() {
         // The static initialiser did the work.
     }

@@ -5,6 +5,7 @@ import dev.treeprof.web.ProfilerOptions;
 import dev.treeprof.web.RecentProfiles;
 import dev.treeprof.web.RequestInfo;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -60,7 +61,9 @@ import org.slf4j.LoggerFactory;
  * {@code next()}: the response is never changed, and a failure of the profiler (a bad file name, a
  * full disk, a failing {@code profileIf}) is logged and never reaches the request. Mount it first
  * (lowest {@code order}); it passes over a request that an outer treeprof handler already profiles,
- * and a rerouted request keeps its first profile.
+ * and a rerouted request keeps its first profile, or its first passing over. A request passed over
+ * (by sampling or {@code profileIf}) costs no allocation: the decision is kept in a context-local
+ * slot of the request's Vert.x context, or in the routing context's data where the slot is missing.
  */
 public final class ProfilerHandler implements Handler<RoutingContext> {
 
@@ -114,8 +117,9 @@ public final class ProfilerHandler implements Handler<RoutingContext> {
     public void handle(RoutingContext rc) {
         VertxProfiling.Active active = null;
         try {
-            if (rc.get(KEY) == null) {
-                active = start(rc);
+            Context ctx = Vertx.currentContext();
+            if (rc.get(KEY) == null && !ContextProfilers.passedOver(ctx, rc)) {
+                active = start(rc, ctx);
             }
         } catch (RuntimeException | LinkageError e) {
             failures.failed("could not profile a request", e);
@@ -130,11 +134,15 @@ public final class ProfilerHandler implements Handler<RoutingContext> {
     }
 
     /** Begins the request's profile; null when it is not profiled. */
-    private VertxProfiling.Active start(RoutingContext rc) {
+    private VertxProfiling.Active start(RoutingContext rc, Context ctx) {
         HttpServerRequest request = rc.request();
-        VertxProfiling.Active active = profiling.begin(Vertx.currentContext(), request.method().name(), request.path());
+        VertxProfiling.Active active = profiling.begin(ctx, request.method().name(), request.path());
         if (active == null) {
-            rc.put(KEY, ProfiledRequest.notProfiled());
+            // remembered so that a reroute keeps the decision: on the context when it can (no
+            // allocation), else in the routing context's data
+            if (!ContextProfilers.markPassedOver(ctx, rc)) {
+                rc.put(KEY, ProfiledRequest.notProfiled());
+            }
             return null;
         }
         active.hookEnd(() -> {

@@ -121,6 +121,20 @@ class FaultsTest {
     }
 
     @Test
+    void requestsPassedOverBySamplingAreCollectableToo() throws Exception {
+        ProfilerHandler profiler = ProfilerHandler.create(ProfilerOptions.builder().noOutput().sampleRate(0).build());
+        int port = listen(profiler);
+        String[] paths = {"/now", "/timer", "/worker"};
+        for (int i = 0; i < 60; i++) {
+            String path = paths[i % paths.length];
+            assertEquals(200, Support.status(Support.raw(port, "GET", path)), path);
+        }
+        // the decision kept for a reroute must not keep the request
+        assertCollected(seen, "routing contexts and requests passed over");
+        assertEquals(0, profiler.recent().size());
+    }
+
+    @Test
     void clientsThatDisconnectAndHandlersThatFailStillEndTheirProfilesAndLeakNothing() throws Exception {
         ProfilerHandler profiler = ProfilerHandler.create(ProfilerOptions.builder().noOutput().build());
         int port = listen(profiler);

@@ -104,7 +104,7 @@ final class ContextProfilers {
      * has no slot for it (the caller marks the request another way).
      */
     static boolean markPassedOver(Context ctx, Object request) {
-        if (PASSED_OVER == null || ctx == null || !usesSlot(ctx)) {
+        if (!passedOverSlotServes(ctx)) {
             return false;
         }
         try {
@@ -117,7 +117,7 @@ final class ContextProfilers {
 
     /** Whether this request was passed over on this context ({@link #markPassedOver}). */
     static boolean passedOver(Context ctx, Object request) {
-        if (PASSED_OVER == null || ctx == null || !usesSlot(ctx)) {
+        if (!passedOverSlotServes(ctx)) {
             return false;
         }
         try {
@@ -125,6 +125,10 @@ final class ContextProfilers {
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    private static boolean passedOverSlotServes(Context ctx) {
+        return PASSED_OVER != null && ctx != null && usesSlot(ctx);
     }
 
     /** Loads this class, which registers the slots. */

@@ -61,9 +61,10 @@ import org.slf4j.LoggerFactory;
  * {@code next()}: the response is never changed, and a failure of the profiler (a bad file name, a
  * full disk, a failing {@code profileIf}) is logged and never reaches the request. Mount it first
  * (lowest {@code order}); it passes over a request that an outer treeprof handler already profiles,
- * and a rerouted request keeps its first profile, or its first passing over. A request passed over
- * (by sampling or {@code profileIf}) costs no allocation: the decision is kept in a context-local
- * slot of the request's Vert.x context, or in the routing context's data where the slot is missing.
+ * and a rerouted request keeps its first profile, or its first passing over. For a request passed
+ * over (by sampling or {@code profileIf}) that decision is kept without allocating, in a
+ * context-local slot of the request's Vert.x context (in the routing context's data where the slot
+ * is missing).
  */
 public final class ProfilerHandler implements Handler<RoutingContext> {
 

@@ -38,8 +38,10 @@ CATEGORIES = [
     ("file name", ["dev.treeprof.web.FileNameFormat", "dev.treeprof.web.SafeFileNames"]),
     ("retention", ["dev.treeprof.web.FileRetention"]),
     ("file write (other)", ["dev.treeprof.web.ProfileFiles", "java.nio.file.Files"]),
+    # Not java.util.concurrent.locks as such: the NIO socket channels lock on every read and write,
+    # and a lock frame on top would put the server's socket I/O here.
     ("writer queue", ["dev.treeprof.web.OutputQueue", "java.util.concurrent.ThreadPoolExecutor",
-                      "java.util.concurrent.ArrayBlockingQueue", "java.util.concurrent.locks."]),
+                      "java.util.concurrent.LinkedBlockingQueue"]),
     ("vertx binding/cleaner", ["dev.treeprof.vertx.ContextProfilers", "java.lang.ref.Cleaner", "jdk.internal.ref.",
                                "VertxProfiling.begin", "VertxProfiling$Active.end"]),
     ("request end", ["RequestProfiling.end", "ProfiledRequest.finish", "ProfiledRequest.end", "ProfiledRequest.leave",

@@ -2,8 +2,8 @@
 # Where a server mode's CPU goes, by thread group: runs LoadServer in one mode under wrk (loopback
 # only, bounded in time) and prints, for each group of threads (event loops or I/O threads, the
 # treeprof writer, the JIT compilers, GC), the CPU it used during the measured run, in ticks and
-# in microseconds per request. Read from /proc, so nothing is added to the server. Not part of
-# the test command.
+# in microseconds per request, and how much of it was the kernel's (system time: system calls,
+# page faults). Read from /proc, so nothing is added to the server. Not part of the test command.
 #
 #   benchmarks/threads.sh [--warmup S] [--duration S] [--jar JAR] FRAMEWORK MODE [MODE ...]
 #
@@ -39,8 +39,9 @@ ensure_wrk
 JAVA=${JAVA:-java}
 hz=$(getconf CLK_TCK)
 
-# CPU ticks of the process's threads, summed by thread name without its trailing number, and how
-# many threads the group has (two Vert.x servers on one event loop show as one thread)
+# CPU ticks of the process's threads (user and system), summed by thread name without its
+# trailing number, and how many threads the group has (two Vert.x servers on one event loop show
+# as one thread)
 ticks() {
   for t in /proc/"$1"/task/*; do
     # a thread may end while we read: skip it
@@ -49,8 +50,8 @@ ticks() {
     stat=$(sed 's/.*) //' "$t/stat" 2>/dev/null) || continue
     [ -n "$name" ] && [ -n "$stat" ] || continue
     set -- $stat
-    echo "$name $((${12} + ${13}))"
-  done | awk '{a[$1] += $2; n[$1]++} END {for (k in a) print k, a[k], n[k]}' | sort
+    echo "$name ${12} ${13}"
+  done | awk '{u[$1] += $2; s[$1] += $3; n[$1]++} END {for (k in u) print k, u[k], s[k], n[k]}' | sort
 }
 
 for mode in "$@"; do
@@ -68,6 +69,8 @@ for mode in "$@"; do
   wait "$pid" 2>/dev/null || true
   echo "$fw $mode: $rate req/s over ${duration}s after ${warmup}s of warm-up (server log: $dir/server.log)"
   join "$dir/before" "$dir/after" | awk -v r="$rate" -v d="$duration" -v hz="$hz" '
-    { t = $4 - $2; if (t > 0) printf "  %-24s %3d threads %6d ticks  %6.2f us/request\n", $1, $5, t, t * 1e6 / hz / (r * d) }'
+    { u = $5 - $2; k = $6 - $3; t = u + k
+      if (t > 0) printf "  %-24s %3d threads %6d ticks  %6.2f us/request  (kernel %5.1f%%: %5.2f us/request)\n",
+        $1, $7, t, t * 1e6 / hz / (r * d), 100 * k / t, k * 1e6 / hz / (r * d) }'
   rm -rf "$dir/profiles"
 done

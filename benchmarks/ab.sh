@@ -20,6 +20,9 @@
 # AB_JAVA_OPTS adds JVM options to every server; AB_OPTS_<NAME> to the servers of build NAME only,
 # e.g. the same jar twice with and without the writer's pacing:
 #   AB_OPTS_nopace=-Dtreeprof.writerCpuShare=8 benchmarks/ab.sh --modes prof nopace=target/benchmarks.jar
+# AB_DIR_<NAME> puts build NAME's profile directories under another directory than /tmp, e.g. to
+# compare the file system /tmp is on with a tmpfs, with the same jar:
+#   AB_DIR_shm=/dev/shm benchmarks/ab.sh --modes off,sampled shm=target/benchmarks.jar
 # The figures: CPU us/req is the whole server process (I/O threads, writer, GC, JIT) per request;
 # writer CPU us/output is the writer threads' CPU per report or file made.
 # The warm-up (default 10 s) is two wrk runs, the second 5 s long (load-lib.sh, warm_up): the JIT's
@@ -63,10 +66,11 @@ out=$(mktemp /tmp/treeprof-ab.XXXXXX)
 
 # one NAME JAR MODE ROUND: one server JVM, one measured wrk run; appends a line to $out
 one() {
-  local name=$1 jar=$2 mode=$3 round=$4 port dir pid before after wrk_out heap rec= opts_var
+  local name=$1 jar=$2 mode=$3 round=$4 port dir pid before after wrk_out heap rec= opts_var dir_var
   opts_var="AB_OPTS_$name"
+  dir_var="AB_DIR_$name"
   port=$(free_port)
-  dir=$(mktemp -d /tmp/treeprof-ab.XXXXXX)
+  dir=$(mktemp -d "${!dir_var:-/tmp}/treeprof-ab.XXXXXX")
   "$JAVA" -Xmx1g -XX:+UseG1GC ${AB_JAVA_OPTS:-} ${!opts_var:-} -cp "target/classes:$jar" dev.treeprof.benchmarks.load.LoadServer \
     "$fw" "$mode" "$port" "$dir/profiles" >"$dir/server.log" 2>&1 &
   pid=$!
